@@ -1,0 +1,141 @@
+"""The Litestar application: routers, auth guard, dependencies, error envelope, OpenAPI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from litestar import Litestar, Request, Response, Router, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+
+from api.auth import Caller, authorize, caller_of
+from api.bootstrap import Ledger, open_ledger
+from api.errors import EXCEPTION_HANDLERS
+from api.responses import LedgerResponse
+from api.routes import accounts, config, journal
+from api.settings import Settings
+from schemas import limits
+from schemas.journal import PostBookingIn
+
+API_VERSION = "1.0.0"
+
+
+class HealthOut(msgspec.Struct, kw_only=True):
+    status: str
+    database: str
+    version: str
+    position: int | None = None
+
+
+@get("/health", operation_id="GetHealth", tags=["System"], opt={"public": True})
+async def health(ledger: Ledger) -> Response[HealthOut]:
+    """Liveness and database status (no authentication)."""
+    try:
+        async with ledger.pool.acquire(timeout=2) as conn:
+            position = await conn.fetchval("select coalesce(max(position), 0) from events")
+    except Exception as error:  # any failure here means "database down", which we report
+        body = HealthOut(
+            status="degraded", database=f"unavailable: {type(error).__name__}", version=API_VERSION
+        )
+        return LedgerResponse(body, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+    return LedgerResponse(
+        HealthOut(status="ok", database="ok", version=API_VERSION, position=position)
+    )
+
+
+class NoopOut(msgspec.Struct, kw_only=True):
+    lines: int
+    total: Decimal
+
+
+@post(
+    "/bench/noop",
+    operation_id="BenchNoop",
+    tags=["System"],
+    status_code=200,
+    include_in_schema=False,
+    request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
+)
+async def bench_noop(data: PostBookingIn) -> NoopOut:
+    """Decodes a booking body and does nothing else: the baseline of `make bench`."""
+    return NoopOut(lines=len(data.lines), total=sum((x.debit or 0 for x in data.lines), Decimal(0)))
+
+
+def provide_ledger(state: State) -> Ledger:
+    return state.ledger
+
+
+def provide_caller(request: Request) -> Caller:
+    return caller_of(request)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    ledger: Ledger | None = None,
+    bench_endpoints: bool | None = None,
+) -> Litestar:
+    """Build the app. With `ledger` given (tests), the caller owns and closes it."""
+    settings = settings or Settings.from_env()
+    if bench_endpoints is None:
+        bench_endpoints = os.environ.get("LEDGER_BENCH_ENDPOINTS") == "1"
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = ledger is None
+        current = ledger or await open_ledger(settings)
+        app.state.ledger = current
+        app.state.pool = current.pool
+        try:
+            yield
+        finally:
+            if owned:
+                await current.close()
+
+    v1 = Router(
+        "/v1",
+        guards=[authorize],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        route_handlers=[*journal.ROUTES, *accounts.ROUTES, *config.ROUTES],
+    )
+    handlers: list[Any] = [health, v1]
+    if bench_endpoints:
+        handlers.append(bench_noop)
+    return Litestar(
+        route_handlers=handlers,
+        dependencies={"ledger": Provide(provide_ledger, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        response_class=LedgerResponse,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Ledger API",
+            version=API_VERSION,
+            description="Event-sourced double-entry ledger (GoBD) with a LedgerLou-style /v1 API.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http", scheme="bearer", bearer_format="ll_<64 hex>"
+                    ),
+                }
+            ),
+            security=[{"bearer": []}],
+        ),
+        request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
+        debug=False,
+    )
+
+
+def is_authenticated(connection: ASGIConnection) -> bool:
+    return getattr(connection.state, "caller", None) is not None
