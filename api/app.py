@@ -12,10 +12,11 @@ import msgspec
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from api.auth import Caller, authorize, caller_of
@@ -38,7 +39,7 @@ class HealthOut(msgspec.Struct, kw_only=True):
 
 
 @get("/health", operation_id="GetHealth", tags=["System"], opt={"public": True})
-async def health(ledger: Ledger) -> Response[HealthOut]:
+async def health(ledger: NamedDependency[Ledger]) -> Response[HealthOut]:
     """Liveness and database status (no authentication)."""
     try:
         async with ledger.pool.acquire(timeout=2) as conn:
@@ -66,7 +67,7 @@ class NoopOut(msgspec.Struct, kw_only=True):
     include_in_schema=False,
     request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
 )
-async def bench_noop(data: PostBookingIn) -> NoopOut:
+async def bench_noop(data: JSONBody[PostBookingIn]) -> NoopOut:
     """Decodes a booking body and does nothing else: the baseline of `make bench`."""
     return NoopOut(lines=len(data.lines), total=sum((x.debit or 0 for x in data.lines), Decimal(0)))
 

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -31,8 +32,8 @@ AccountTypeQuery = Literal["asset", "liability", "equity", "revenue", "expense"]
 
 @get("/accounts", operation_id="GetAccounts", opt={"scope": "journal:read"}, tags=["Journal"])
 async def get_accounts(
-    caller: Caller,
-    ledger: Ledger,
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.ACCOUNTS_PAGE_MAX)] = (
         limits.ACCOUNTS_PAGE_MAX
     ),
@@ -56,7 +57,11 @@ async def get_accounts(
     status_code=201,
     tags=["Journal"],
 )
-async def post_account(data: CreateAccountIn, caller: Caller, ledger: Ledger) -> AccountOut:
+async def post_account(
+    data: JSONBody[CreateAccountIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> AccountOut:
     """Add a custom account (numeric, up to 8 digits); system accounts cannot be duplicated."""
     await ledger.writers.submit_one(
         CreateAccount(
@@ -87,8 +92,8 @@ async def post_account(data: CreateAccountIn, caller: Caller, ledger: Ledger) ->
     tags=["Journal"],
 )
 async def search_accounts(
-    caller: Caller,
-    ledger: Ledger,
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     q: Annotated[str, Parameter(query="q", max_length=100)] = "",
     account_type: Annotated[AccountTypeQuery | None, Parameter(query="type")] = None,
     limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.SEARCH_RESULTS_MAX)] = 20,
@@ -109,8 +114,8 @@ async def search_accounts(
 )
 async def get_account_entries(
     number: str,
-    caller: Caller,
-    ledger: Ledger,
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     start_date: Annotated[date | None, Parameter(query="startDate")] = None,
     end_date: Annotated[date | None, Parameter(query="endDate")] = None,
     limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.ENTRIES_PAGE_MAX)] = (

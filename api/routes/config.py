@@ -6,7 +6,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -50,8 +51,8 @@ def _tax_code_out(row) -> TaxCodeOut:
     tags=["Config"],
 )
 async def get_tax_codes(
-    caller: Caller,
-    ledger: Ledger,
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     include_inactive: Annotated[bool, Parameter(query="include_inactive")] = False,
 ) -> TaxCodesOut:
     """System and custom tax codes. Codes match case-insensitively when booking."""
@@ -67,7 +68,11 @@ async def get_tax_codes(
     status_code=201,
     tags=["Config"],
 )
-async def post_tax_code(data: CreateTaxCodeIn, caller: Caller, ledger: Ledger) -> TaxCodeOut:
+async def post_tax_code(
+    data: JSONBody[CreateTaxCodeIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> TaxCodeOut:
     """Define a custom tax code; with `self_assess_account` it self-assesses (§ 13b)."""
     await ledger.writers.submit_one(
         DefineTaxCode(
@@ -92,7 +97,10 @@ async def post_tax_code(data: CreateTaxCodeIn, caller: Caller, ledger: Ledger) -
     tags=["Config"],
 )
 async def patch_tax_code(
-    code: TaxCodePath, data: PatchTaxCodeIn, caller: Caller, ledger: Ledger
+    code: TaxCodePath,
+    data: JSONBody[PatchTaxCodeIn],
+    caller: NamedDependency[Caller],
+    ledger: Ledger,
 ) -> TaxCodePatchedOut:
     """Change a tax code; absent fields stay, `null` clears. Past bookings keep their split."""
 
@@ -125,7 +133,9 @@ async def patch_tax_code(
     status_code=200,
     tags=["Config"],
 )
-async def delete_tax_code(code: TaxCodePath, caller: Caller, ledger: Ledger) -> TaxCodeDeletedOut:
+async def delete_tax_code(
+    code: TaxCodePath, caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> TaxCodeDeletedOut:
     """Deactivate a custom tax code (it stays in the history; system codes cannot be deleted)."""
     await ledger.writers.submit_one(
         DeactivateTaxCode(
@@ -139,7 +149,9 @@ async def delete_tax_code(code: TaxCodePath, caller: Caller, ledger: Ledger) -> 
     return TaxCodeDeletedOut(code=row.code, is_active=row.is_active)
 
 
-async def _read_tax_code(ledger: Ledger, caller: Caller, code: str) -> TaxCodeOut:
+async def _read_tax_code(
+    ledger: NamedDependency[Ledger], caller: NamedDependency[Caller], code: str
+) -> TaxCodeOut:
     async with ledger.pool.acquire() as conn:
         row = await queries.tax_code(conn, caller.tenant_id, code)
     if row is None:
@@ -148,7 +160,7 @@ async def _read_tax_code(ledger: Ledger, caller: Caller, code: str) -> TaxCodeOu
 
 
 @get("/tenant", operation_id="GetTenant", opt={"scope": "config:read"}, tags=["Config"])
-async def get_tenant(caller: Caller, ledger: Ledger) -> TenantOut:
+async def get_tenant(caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]) -> TenantOut:
     """The tenant's master data. Changing it is reserved to the owner's dashboard session."""
     async with ledger.pool.acquire() as conn:
         row = await queries.tenant(conn, caller.tenant_id)

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from api import convert
 from api.auth import Caller
@@ -63,7 +64,10 @@ def _answer(body: object, posted: Posted, status: int = 201) -> Response:
     tags=["Journal"],
 )
 async def post_booking(
-    data: PostBookingIn, caller: Caller, ledger: Ledger, idempotency_key: IdempotencyKey = None
+    data: JSONBody[PostBookingIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[BookingOut]:
     """Post a booking intent: lines are expanded (tax codes), checked, paired and appended.
 
@@ -84,7 +88,7 @@ async def post_booking(
     tags=["Journal"],
 )
 async def post_bookings_batch(
-    data: BulkBookingsIn, caller: Caller, ledger: Ledger
+    data: JSONBody[BulkBookingsIn], caller: NamedDependency[Caller], ledger: Ledger
 ) -> BulkBookingsOut:
     """Post up to 1,000 bookings in one request (migrations, bulk imports).
 
@@ -135,9 +139,9 @@ async def post_bookings_batch(
     request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
 )
 async def post_opening_balances(
-    data: OpeningBalancesIn,
-    caller: Caller,
-    ledger: Ledger,
+    data: JSONBody[OpeningBalancesIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[OpeningBalancesOut]:
     """Post opening balances against account 9000, all in one intent (one set per date)."""
@@ -164,7 +168,10 @@ async def post_opening_balances(
     tags=["Journal"],
 )
 async def reverse_booking(
-    data: ReverseIn, caller: Caller, ledger: Ledger, idempotency_key: IdempotencyKey = None
+    data: JSONBody[ReverseIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[ReverseOut]:
     """Reverse (Storno) an intent: a new intent with every pair mirrored.
 
@@ -186,8 +193,8 @@ async def reverse_booking(
 
 @get("/journal", operation_id="GetJournal", opt={"scope": "journal:read"}, tags=["Journal"])
 async def get_journal(
-    caller: Caller,
-    ledger: Ledger,
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
     account: Annotated[str | None, Parameter(query="account", pattern=r"^[0-9]{1,8}$")] = None,
     start_date: Annotated[date | None, Parameter(query="startDate")] = None,
     end_date: Annotated[date | None, Parameter(query="endDate")] = None,
@@ -234,7 +241,9 @@ async def get_journal(
     opt={"scope": "journal:read"},
     tags=["Journal"],
 )
-async def get_intent(intent_id: str, caller: Caller, ledger: Ledger) -> IntentOut:
+async def get_intent(
+    intent_id: str, caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> IntentOut:
     """The full audit view of one intent: lines with hashes, provenance and links."""
     parsed = convert.parse_uuid(intent_id)
     if parsed is None:

