@@ -342,3 +342,7 @@ def projections_rebuild() -> None:
 
 
 __all__ = ["main"]
+
+
+if __name__ == "__main__":
+    main()

