@@ -13,6 +13,7 @@ from litestar import Litestar, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -21,7 +22,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
 from api.auth import Caller, authorize, caller_of
 from api.bootstrap import Ledger, open_ledger
-from api.errors import EXCEPTION_HANDLERS
+from api.errors import EXCEPTION_HANDLERS, ApiError
 from api.responses import LedgerResponse
 from api.routes import accounts, config, journal
 from api.settings import Settings
@@ -80,6 +81,20 @@ def provide_caller(request: Request) -> Caller:
     return caller_of(request)
 
 
+def require_json_body(request: Request) -> None:
+    """A JSON route refuses a body declared as something else (415) instead of guessing."""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    expects = getattr(data.kwarg_definition, "media_type", None) if data else None
+    declared, _ = request.content_type
+    is_json = declared == "application/json" or declared.endswith("+json")
+    if expects is RequestEncodingType.JSON and declared and not is_json:
+        raise ApiError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+            content_type=declared,
+        )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -107,6 +122,7 @@ def create_app(
         "/v1",
         guards=[authorize],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        before_request=require_json_body,
         route_handlers=[*journal.ROUTES, *accounts.ROUTES, *config.ROUTES],
     )
     handlers: list[Any] = [health, v1]

@@ -97,6 +97,8 @@ def required_scopes(handler: BaseRouteHandler) -> tuple[str, ...]:
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     if handler.opt.get("public"):
         return
+    if connection.scope["method"] == "OPTIONS" and "scope" not in handler.opt:
+        return  # Litestar's own OPTIONS answer (204 + Allow, no data); preflights send no key
     scopes = required_scopes(handler)
     token = _bearer_token(connection.headers.get("authorization"))
     caller = await _caller_for(connection, token)

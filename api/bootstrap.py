@@ -13,6 +13,7 @@ import asyncpg
 
 from api.auth import SCOPES, hash_api_key, key_prefix, new_api_key
 from api.settings import Settings
+from ledger.errors import InvalidInput
 from ledger.events import Actor, Channel
 from ledger.intents import CreateTenant, CreateUser, IssueApiKey, RevokeApiKey
 from ledger.postgres import EmbeddedPostgres, create_pool, migrate
@@ -171,6 +172,9 @@ async def issue_key(
     actor: Actor | None = None,
     channel: Channel = "cli",
 ) -> IssuedKey:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:  # e.g. auswertungen:write: reports are read-only, so that scope does not exist
+        raise InvalidInput(f"Unknown scopes: {', '.join(unknown)}.", scopes=unknown)
     secret = new_api_key()
     key_id = uuid4()
     await ledger.writers.submit_one(

@@ -210,6 +210,10 @@ def journal_entry(row: asyncpg.Record) -> JournalEntryOut:
         custom_metadata=metadata_of(row),
         created_at=row["created_at"],
         created_by=row["created_by"],
+        document_id=row["document_id"],
+        reverses_intent_id=row["reverses_intent_id"],
+        audit_hash=row["audit_hash"],
+        prev_hash=row["prev_hash"],
         provenance_summary=provenance(row),
     )
 

@@ -218,6 +218,10 @@ class JournalEntryOut(Out, kw_only=True):
     custom_metadata: dict[str, MetadataValue] | None
     created_at: datetime
     created_by: str
+    document_id: UUID | None
+    reverses_intent_id: UUID | None
+    audit_hash: str
+    prev_hash: str
     provenance_summary: ProvenanceSummary
 
 
