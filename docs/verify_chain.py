@@ -16,7 +16,7 @@ import os
 import sys
 import urllib.request
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 GENESIS_HASH = "0" * 64
@@ -43,7 +43,7 @@ def canonical_fields(tenant_id: str, entry: dict) -> dict:
         "reverses_intent_id": entry["reverses_intent_id"],
         "external_reference": entry["external_reference"],
         "custom_metadata": _metadata(entry["custom_metadata"]),
-        "created_at": created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "created_at": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "created_by": entry["created_by"],
         "channel": entry["provenance_summary"]["channel"],
     }
@@ -58,7 +58,7 @@ def _metadata(metadata: dict | None) -> dict | None:
 
 def audit_hash(prev_hash: str, fields: dict) -> str:
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
 def first_broken_line(tenant_id: str, entries: Iterable[dict]) -> str | None:

@@ -135,8 +135,10 @@ def _check_line(
     event: BookingPosted, line: JournalLine, expected_number: int, prev_hash: str
 ) -> BrokenLink | None:
     def broken(problem: str, expected: str | int, found: str | int) -> BrokenLink:
+        # The position in the chain, not the line's own (possibly tampered) number: a line
+        # renumbered to 4 must not make the report name the untouched line 4.
         return BrokenLink(
-            journal_number=line.journal_number,
+            journal_number=expected_number,
             intent_id=event.intent_id,
             problem=problem,
             expected=expected,

@@ -636,12 +636,31 @@ def _require_tax_accounts(state: TenantState, *numbers: str | None) -> None:
             raise errors.AccountInactive(f"Account {number} is inactive.", account_number=number)
 
 
+def _require_self_assessment_accounts(
+    code: str, vat_account: str | None, self_assess_account: str | None
+) -> None:
+    """A self-assessing code books input VAT against output VAT: two different accounts.
+
+    With one account for both, its tax pair would book that account against itself; without a
+    vat_account, `expand_line` would drop the tax silently.
+    """
+    if self_assess_account is not None and vat_account in (None, self_assess_account):
+        raise errors.InvalidInput(
+            f"Tax code {code}: a self-assessing code needs a vat_account different from its "
+            "self_assess_account.",
+            code=code,
+            vat_account=vat_account,
+            self_assess_account=self_assess_account,
+        )
+
+
 def _define_tax_code(state: TenantState, intent: DefineTaxCode, now: datetime) -> Decision:
     if state.tax_code(intent.code) is not None:
         raise errors.DuplicateTaxCode(
             f"Tax code {intent.code!r} already exists (codes are compared case-insensitively).",
             code=state.tax_codes[intent.code.upper()].code,
         )
+    _require_self_assessment_accounts(intent.code, intent.vat_account, intent.self_assess_account)
     _require_tax_accounts(state, intent.vat_account, intent.self_assess_account)
     kind = intent.kind or ("reverse_charge" if intent.self_assess_account else "input")
     event = TaxCodeDefined(
@@ -690,6 +709,9 @@ def _change_tax_code(state: TenantState, intent: ChangeTaxCode, now: datetime) -
     updated = msgspec.structs.replace(current, **changes)
     if updated == current:
         raise errors.NoChanges("The request changes nothing.", code=current.code)
+    _require_self_assessment_accounts(
+        current.code, updated.vat_account, updated.self_assess_account
+    )
     _require_tax_accounts(
         state,
         updated.vat_account if "vat_account" in changes else None,

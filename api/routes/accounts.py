@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, QueryParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -34,10 +34,10 @@ AccountTypeQuery = Literal["asset", "liability", "equity", "revenue", "expense"]
 async def get_accounts(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.ACCOUNTS_PAGE_MAX)] = (
+    limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.ACCOUNTS_PAGE_MAX)] = (
         limits.ACCOUNTS_PAGE_MAX
     ),
-    offset: Annotated[int, Parameter(query="offset", ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(name="offset", ge=0)] = 0,
 ) -> AccountsOut:
     """The tenant's chart (standard SKR04/SKR03 accounts plus custom ones), by number."""
     async with ledger.pool.acquire() as conn:
@@ -94,9 +94,9 @@ async def post_account(
 async def search_accounts(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    q: Annotated[str, Parameter(query="q", max_length=100)] = "",
-    account_type: Annotated[AccountTypeQuery | None, Parameter(query="type")] = None,
-    limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.SEARCH_RESULTS_MAX)] = 20,
+    q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
+    account_type: Annotated[AccountTypeQuery | None, QueryParameter(name="type")] = None,
+    limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.SEARCH_RESULTS_MAX)] = 20,
 ) -> AccountSearchOut:
     """Autocomplete: a number prefix or a name substring; empty `q` lists the first accounts."""
     async with ledger.pool.acquire() as conn:
@@ -116,9 +116,9 @@ async def get_account_entries(
     number: str,
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    start_date: Annotated[date | None, Parameter(query="startDate")] = None,
-    end_date: Annotated[date | None, Parameter(query="endDate")] = None,
-    limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.ENTRIES_PAGE_MAX)] = (
+    start_date: Annotated[date | None, QueryParameter(name="startDate")] = None,
+    end_date: Annotated[date | None, QueryParameter(name="endDate")] = None,
+    limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.ENTRIES_PAGE_MAX)] = (
         limits.ENTRIES_PAGE_DEFAULT
     ),
 ) -> AccountEntriesOut:

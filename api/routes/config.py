@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -53,7 +53,7 @@ def _tax_code_out(row) -> TaxCodeOut:
 async def get_tax_codes(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    include_inactive: Annotated[bool, Parameter(query="include_inactive")] = False,
+    include_inactive: Annotated[bool, QueryParameter(name="include_inactive")] = False,
 ) -> TaxCodesOut:
     """System and custom tax codes. Codes match case-insensitively when booking."""
     async with ledger.pool.acquire() as conn:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 
 from api import convert
 from api.auth import Caller
@@ -39,8 +39,8 @@ from schemas.journal import (
 
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header="Idempotency-Key",
+    HeaderParameter(
+        name="Idempotency-Key",
         required=False,
         min_length=1,
         max_length=limits.IDEMPOTENCY_KEY_CHARS_MAX,
@@ -195,18 +195,20 @@ async def reverse_booking(
 async def get_journal(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    account: Annotated[str | None, Parameter(query="account", pattern=r"^[0-9]{1,8}$")] = None,
-    start_date: Annotated[date | None, Parameter(query="startDate")] = None,
-    end_date: Annotated[date | None, Parameter(query="endDate")] = None,
-    search: Annotated[str | None, Parameter(query="search", max_length=200)] = None,
+    account: Annotated[str | None, QueryParameter(name="account", pattern=r"^[0-9]{1,8}$")] = None,
+    start_date: Annotated[date | None, QueryParameter(name="startDate")] = None,
+    end_date: Annotated[date | None, QueryParameter(name="endDate")] = None,
+    search: Annotated[str | None, QueryParameter(name="search", max_length=200)] = None,
     external_reference: Annotated[
-        str | None, Parameter(query="externalReference", max_length=500)
+        str | None, QueryParameter(name="externalReference", max_length=500)
     ] = None,
-    after: Annotated[int, Parameter(query="after", ge=0, description="Keyset: journal_number")] = 0,
-    limit: Annotated[int, Parameter(query="limit", ge=1, le=limits.JOURNAL_PAGE_MAX)] = (
+    after: Annotated[
+        int, QueryParameter(name="after", ge=0, description="Keyset: journal_number")
+    ] = 0,
+    limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.JOURNAL_PAGE_MAX)] = (
         limits.JOURNAL_PAGE_DEFAULT
     ),
-    offset: Annotated[int, Parameter(query="offset", ge=0, le=100_000)] = 0,
+    offset: Annotated[int, QueryParameter(name="offset", ge=0, le=100_000)] = 0,
 ) -> JournalOut:
     """Posting lines across intents in journal-number order (the Grundbuch).
 

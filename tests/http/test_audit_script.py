@@ -19,7 +19,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "verify_chain.py"
 
 def load_script():
     spec = importlib.util.spec_from_file_location("verify_chain", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
