@@ -39,7 +39,13 @@ class HealthOut(msgspec.Struct, kw_only=True):
     position: int | None = None
 
 
-@get("/health", operation_id="GetHealth", tags=["System"], opt={"public": True})
+@get(
+    "/health",
+    operation_id="GetHealth",
+    tags=["System"],
+    opt={"public": True},
+    security=[{}],  # OpenAPI: no key needed (overrides the document-wide bearer requirement)
+)
 async def health(ledger: NamedDependency[Ledger]) -> Response[HealthOut]:
     """Liveness and database status (no authentication)."""
     try:

@@ -49,7 +49,6 @@ CHANNEL_LABELS = {
     "translator": "Practice billing",
     "system": "System",
 }
-ACTOR_LABELS = {"api_key": "API key", "user": "User", "system": "System"}
 
 
 def cents(amount: Decimal | None) -> int:
@@ -163,7 +162,7 @@ def provenance(row: asyncpg.Record) -> ProvenanceSummary:
         channel=channel,
         channel_label=CHANNEL_LABELS.get(channel, channel),
         actor_type=actor_type,
-        actor_label=ACTOR_LABELS.get(actor_type, actor_type),
+        actor_label=label,  # who: the API key's (or user's) label, as in created_by
         actor_key_prefix=prefix,
         actor_display=display,
     )

@@ -128,6 +128,11 @@ def http_error_handler(_: Request, exc: HTTPException) -> Response[dict[str, Any
     return envelope(status, code, message, headers=exc.headers)
 
 
+def undecodable_body_handler(_: Request, exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    """A JSON body that is not UTF-8: msgspec raises this, and Litestar lets it through."""
+    return envelope(400, "INVALID_INPUT", "The request body is not valid UTF-8.")
+
+
 def store_unavailable_handler(_: Request, exc: StoreUnavailable) -> Response[dict[str, Any]]:
     log.error("store unavailable: %s", exc)
     return envelope(
@@ -153,5 +158,6 @@ EXCEPTION_HANDLERS: Final = {
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
     StoreUnavailable: store_unavailable_handler,
+    UnicodeDecodeError: undecodable_body_handler,
     Exception: internal_error_handler,
 }

@@ -21,6 +21,11 @@ DEMO_OWNER_EMAIL = "owner@demo.example"
 async def ensure_demo_tenant(ledger: Ledger, base_url: str) -> None:
     """On the first start of an empty database: a demo tenant, its owner, one key shown once."""
     if await has_tenants(ledger):
+        click.echo(
+            "Need an API key? .venv/bin/ledger keys create --tenant "
+            f'"{DEMO_COMPANY}" --user {DEMO_OWNER_EMAIL} --label NAME'
+            "   (tenants: .venv/bin/ledger tenants list)"
+        )
         return
     tenant_id, _, key = await create_tenant(
         ledger,

@@ -231,3 +231,35 @@ def booking(
             entry["tax_code"] = line[3]
         body_lines.append(entry)
     return {"booking_date": day, "description": description, "lines": body_lines, **extra}
+
+
+# --- helpers for the HTTP tests -------------------------------------------------------------
+
+
+def error_details(response: httpx.Response, status: int, code: str) -> dict:
+    """Check the error envelope {"error": {"code", "message", "details"}}; return details."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert list(body) == ["error"], body
+    error = body["error"]
+    assert sorted(error) == ["code", "details", "message"], error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str), error
+    assert error["message"], error
+    assert isinstance(error["details"], dict), error
+    return error["details"]
+
+
+async def journal_of(tenant: Tenant, **params) -> list[dict]:
+    """The tenant's journal lines in journal-number order (the first 1,000)."""
+    response = await tenant.get("/v1/journal", params={"limit": 1000, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["entries"]
+
+
+async def refused(tenant: Tenant, path: str, body, status: int, code: str, **kwargs) -> dict:
+    """POST that must be refused with `status` and `code` and leave the journal unchanged."""
+    before = await journal_of(tenant)
+    details = error_details(await tenant.post(path, body, **kwargs), status, code)
+    assert await journal_of(tenant) == before, "a refused request changed the journal"
+    return details

@@ -129,7 +129,8 @@ async def get_account_entries(
     """
     _require_range(start_date, end_date)
     async with ledger.pool.acquire() as conn:
-        account = await queries.account(conn, caller.tenant_id, number)
+        known = number.isascii() and number.isdigit()  # e.g. U+0000 must not reach the query
+        account = await queries.account(conn, caller.tenant_id, number) if known else None
         if account is None:
             raise ApiError("NOT_FOUND", f"Account {number} does not exist.", account_number=number)
         page = await queries.account_entries(

@@ -20,6 +20,7 @@ from ledger.money import cents_to_decimal
 from projections import queries
 from schemas import limits
 from schemas.journal import (
+    NO_NUL_PATTERN,
     BookingOut,
     BulkBookingsIn,
     BulkBookingsOut,
@@ -198,9 +199,12 @@ async def get_journal(
     account: Annotated[str | None, QueryParameter(name="account", pattern=r"^[0-9]{1,8}$")] = None,
     start_date: Annotated[date | None, QueryParameter(name="startDate")] = None,
     end_date: Annotated[date | None, QueryParameter(name="endDate")] = None,
-    search: Annotated[str | None, QueryParameter(name="search", max_length=200)] = None,
+    search: Annotated[
+        str | None, QueryParameter(name="search", max_length=200, pattern=NO_NUL_PATTERN)
+    ] = None,
     external_reference: Annotated[
-        str | None, QueryParameter(name="externalReference", max_length=500)
+        str | None,
+        QueryParameter(name="externalReference", max_length=500, pattern=NO_NUL_PATTERN),
     ] = None,
     after: Annotated[
         int, QueryParameter(name="after", ge=0, description="Keyset: journal_number")
