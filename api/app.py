@@ -23,6 +23,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from api.auth import Caller, authorize, caller_of
 from api.bootstrap import Ledger, open_ledger
 from api.errors import EXCEPTION_HANDLERS, ApiError
+from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
 from api.responses import LedgerResponse
 from api.routes import accounts, config, journal
 from api.settings import Settings
@@ -124,12 +125,15 @@ def create_app(
             if owned:
                 await current.close()
 
+    v1_routes = [*journal.ROUTES, *accounts.ROUTES, *config.ROUTES]
+    for handler in v1_routes:  # every /v1 route answers errors in the one envelope
+        handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
     v1 = Router(
         "/v1",
         guards=[authorize],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         before_request=require_json_body,
-        route_handlers=[*journal.ROUTES, *accounts.ROUTES, *config.ROUTES],
+        route_handlers=v1_routes,
     )
     handlers: list[Any] = [health, v1]
     if bench_endpoints:
@@ -139,6 +143,7 @@ def create_app(
         dependencies={"ledger": Provide(provide_ledger, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         response_class=LedgerResponse,
+        plugins=[DecimalSchemaPlugin()],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Ledger API",
