@@ -98,3 +98,16 @@ async def test_the_docs_ui_answers_html_without_a_key(client: httpx.AsyncClient,
     assert response.headers["content-type"].startswith("text/html")
     assert "<html" in response.text.lower()
     assert "<title>Ledger API</title>" in response.text
+
+
+@pytest.mark.parametrize("route", V1_ROUTES, ids=lambda route: route.id)
+def test_every_v1_operation_documents_the_error_envelope(document: dict, route: Route):
+    responses = operation(document, route)["responses"]
+    for status in ("400", "401", "403", "404"):
+        schema = responses[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+def test_amounts_are_documented_as_exact_decimals_not_strings(document: dict):
+    schemas = document["components"]["schemas"]
+    assert schemas["BookingOut"]["properties"]["total"]["type"] == ["number", "string"]
