@@ -26,6 +26,6 @@ def is_fiscal_year_end_month(day: date, fiscal_year_start: int) -> bool:
 
 def period_of(day: date, adjustment_period: int | None = None) -> str:
     if adjustment_period is None:
-        return f"{day:%Y-%m}"
+        return f"{day.year:04d}-{day.month:02d}"  # not %Y: it drops the zeros of year 1-999
     assert adjustment_period in (13, 14)
-    return f"{day.year}-P{adjustment_period}"
+    return f"{day.year:04d}-P{adjustment_period}"

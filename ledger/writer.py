@@ -72,7 +72,7 @@ class TenantWriter:
     read_model: ReadModel
     clock: Callable[[], datetime]
     queue: asyncio.Queue[Submission] = field(default_factory=asyncio.Queue)
-    state: TenantState | None = None
+    state: TenantState | None = field(default=None, repr=False)  # a whole chart: not for logs
     queued_intents: int = 0
     task: asyncio.Task[None] | None = None
 
@@ -212,7 +212,7 @@ class Writers:
     pool: asyncpg.Pool
     read_model: ReadModel
     clock: Callable[[], datetime] = utc_now
-    writers: dict[UUID, TenantWriter] = field(default_factory=dict)
+    writers: dict[UUID, TenantWriter] = field(default_factory=dict, repr=False)  # one per tenant
 
     def for_tenant(self, tenant_id: UUID) -> TenantWriter:
         writer = self.writers.get(tenant_id)

@@ -15,7 +15,11 @@ from schemas import limits
 from schemas.money import check_amount, check_positive_decimal
 
 AccountNumber = Annotated[str, Meta(pattern=r"^[0-9]{1,8}$", description="Numeric, up to 8 digits")]
-Text = Annotated[str, Meta(min_length=1, max_length=limits.DESCRIPTION_CHARS_MAX)]
+# PostgreSQL text and jsonb cannot hold U+0000: refuse it here, or the append fails later.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+Text = Annotated[
+    str, Meta(min_length=1, max_length=limits.DESCRIPTION_CHARS_MAX, pattern=NO_NUL_PATTERN)
+]
 TaxCodeName = Annotated[
     str, Meta(min_length=1, max_length=limits.TAX_CODE_CHARS_MAX, pattern=r"^[A-Za-z0-9-]+$")
 ]
@@ -68,6 +72,8 @@ def check_metadata(metadata: dict[str, MetadataValue] | None) -> None:
     if len(metadata) > limits.METADATA_KEYS_MAX:
         raise ValueError(f"custom_metadata may have at most {limits.METADATA_KEYS_MAX} keys")
     for key, value in metadata.items():
+        if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+            raise ValueError("custom_metadata must not contain the character U+0000")
         if not key or len(key) > limits.METADATA_KEY_CHARS_MAX:
             raise ValueError(
                 f"custom_metadata keys must have 1 to {limits.METADATA_KEY_CHARS_MAX} characters"
@@ -96,7 +102,15 @@ class PostBookingIn(Wire, kw_only=True):
     adjustment_period: Literal[13, 14] | None = None
     fx: FxIn | None = None
     external_reference: (
-        Annotated[str, Meta(min_length=1, max_length=limits.EXTERNAL_REFERENCE_CHARS_MAX)] | None
+        Annotated[
+            str,
+            Meta(
+                min_length=1,
+                max_length=limits.EXTERNAL_REFERENCE_CHARS_MAX,
+                pattern=NO_NUL_PATTERN,
+            ),
+        ]
+        | None
     ) = None
     custom_metadata: dict[str, MetadataValue] | None = None
     document_id: UUID | None = None
@@ -174,7 +188,9 @@ class OpeningBalancesOut(Out, kw_only=True):
 
 class ReverseIn(Wire, kw_only=True):
     intent_id: UUID
-    reason: Annotated[str, Meta(max_length=limits.REASON_CHARS_MAX)] | None = None
+    reason: (
+        Annotated[str, Meta(max_length=limits.REASON_CHARS_MAX, pattern=NO_NUL_PATTERN)] | None
+    ) = None
     posting_mode: Literal["current_period", "original_period"] = "current_period"
 
 

@@ -263,3 +263,11 @@ async def refused(tenant: Tenant, path: str, body, status: int, code: str, **kwa
     details = error_details(await tenant.post(path, body, **kwargs), status, code)
     assert await journal_of(tenant) == before, "a refused request changed the journal"
     return details
+
+
+def assert_replayed(retry: httpx.Response, first: httpx.Response) -> None:
+    """`retry` answered as a replay of `first`: same status and body, marked as a replay."""
+    assert "Idempotent-Replayed" not in first.headers, first.headers
+    assert retry.status_code == first.status_code, retry.text
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
