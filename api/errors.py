@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from api.responses import LedgerResponse
 from ledger.errors import Rejected
 from ledger.writer import StoreUnavailable
+from schemas.journal import ACCOUNT_NUMBER_PATTERN, NO_NUL_PATTERN, TAX_CODE_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +112,19 @@ def validation_handler(_: Request, exc: ValidationException) -> Response[dict[st
     return envelope(400, "INVALID_INPUT", message, {"problems": problems})
 
 
+# msgspec names the rule by its regex; say it in words a bookkeeper understands.
+PATTERN_WORDS: Final = {
+    f"matching regex {NO_NUL_PATTERN!r}": "without the NUL character (U+0000)",
+    f"matching regex {ACCOUNT_NUMBER_PATTERN!r}": "of 1 to 8 digits (an account number)",
+    f"matching regex {TAX_CODE_PATTERN!r}": "of letters, digits and '-' (a tax code)",
+}
+
+
 def _problem_text(problem: Any) -> str:
     if isinstance(problem, dict):
         text = str(problem.get("message", ""))
+        for regex, words in PATTERN_WORDS.items():
+            text = text.replace(regex, words)
         key = problem.get("key")
         return f"{key}: {text}" if key and key not in text else text
     return str(problem)

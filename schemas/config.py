@@ -11,10 +11,14 @@ import msgspec
 from msgspec import Meta
 
 from schemas import limits
-from schemas.journal import AccountNumber, Out, TaxCodeName, Wire
+from schemas.journal import NO_NUL_PATTERN, AccountNumber, Out, TaxCodeName, Wire
 
-Label = Annotated[str, Meta(min_length=1, max_length=limits.TAX_LABEL_CHARS_MAX)]
-TaxDescription = Annotated[str, Meta(max_length=limits.TAX_DESCRIPTION_CHARS_MAX)]
+Label = Annotated[
+    str, Meta(min_length=1, max_length=limits.TAX_LABEL_CHARS_MAX, pattern=NO_NUL_PATTERN)
+]
+TaxDescription = Annotated[
+    str, Meta(max_length=limits.TAX_DESCRIPTION_CHARS_MAX, pattern=NO_NUL_PATTERN)
+]
 
 
 def check_rate(rate: Decimal) -> None:

@@ -14,14 +14,18 @@ from msgspec import Meta
 from schemas import limits
 from schemas.money import check_amount, check_positive_decimal
 
-AccountNumber = Annotated[str, Meta(pattern=r"^[0-9]{1,8}$", description="Numeric, up to 8 digits")]
+ACCOUNT_NUMBER_PATTERN = r"^[0-9]{1,8}$"
+TAX_CODE_PATTERN = r"^[A-Za-z0-9-]+$"
+AccountNumber = Annotated[
+    str, Meta(pattern=ACCOUNT_NUMBER_PATTERN, description="Numeric, up to 8 digits")
+]
 # PostgreSQL text and jsonb cannot hold U+0000: refuse it here, or the append fails later.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 Text = Annotated[
     str, Meta(min_length=1, max_length=limits.DESCRIPTION_CHARS_MAX, pattern=NO_NUL_PATTERN)
 ]
 TaxCodeName = Annotated[
-    str, Meta(min_length=1, max_length=limits.TAX_CODE_CHARS_MAX, pattern=r"^[A-Za-z0-9-]+$")
+    str, Meta(min_length=1, max_length=limits.TAX_CODE_CHARS_MAX, pattern=TAX_CODE_PATTERN)
 ]
 AccountType = Literal["asset", "liability", "equity", "revenue", "expense"]
 MetadataValue = str | int | float | bool | None
@@ -346,10 +350,17 @@ class AccountsOut(Out, kw_only=True):
 
 class CreateAccountIn(Wire, kw_only=True):
     number: AccountNumber
-    name: Annotated[str, Meta(min_length=1, max_length=limits.ACCOUNT_NAME_CHARS_MAX)]
+    name: Annotated[
+        str, Meta(min_length=1, max_length=limits.ACCOUNT_NAME_CHARS_MAX, pattern=NO_NUL_PATTERN)
+    ]
     type: AccountType
-    category: Annotated[str, Meta(max_length=limits.CATEGORY_CHARS_MAX)] | None = None
-    report_group: Annotated[str, Meta(max_length=limits.REPORT_GROUP_CHARS_MAX)] | None = None
+    category: (
+        Annotated[str, Meta(max_length=limits.CATEGORY_CHARS_MAX, pattern=NO_NUL_PATTERN)] | None
+    ) = None
+    report_group: (
+        Annotated[str, Meta(max_length=limits.REPORT_GROUP_CHARS_MAX, pattern=NO_NUL_PATTERN)]
+        | None
+    ) = None
 
 
 class AccountHitOut(Out, kw_only=True):

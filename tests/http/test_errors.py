@@ -184,3 +184,31 @@ async def test_health_answers_ok_without_a_key(client: httpx.AsyncClient):
         "database": "ok",
     }
     assert isinstance(body["position"], int)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        pytest.param(
+            "/v1/accounts",
+            {"number": "69999", "name": "Ka\x00sse", "type": "asset"},
+            "name",
+            id="account-name",
+        ),
+        pytest.param(
+            "/v1/tax-codes",
+            {"code": "NUL19", "label": "a\x00", "rate": 19, "vat_account": "1406"},
+            "label",
+            id="tax-code-label",
+        ),
+    ],
+)
+async def test_nul_character_in_master_data_is_refused_in_words(
+    tenant: Tenant, path: str, body: dict, field: str
+):
+    response = await tenant.post(path, body)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_INPUT"
+    assert "without the NUL character (U+0000)" in error["message"]
+    assert field in error["message"]
