@@ -37,6 +37,18 @@ log = logging.getLogger(__name__)
 
 TENANT_TIMEZONE = ZoneInfo("Europe/Berlin")  # "today" for a German business
 COMMIT_ATTEMPTS_MAX = 3  # a batch that hits a storage conflict is re-decided on fresh state
+RETRY_PAUSE_S = 0.05  # grows per attempt: lets a restarting server or a lock holder finish
+# Failures a retry on fresh state can cure: the connection, the server, a conflicting writer.
+TRANSIENT_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.TransactionRollbackError,
+    asyncpg.exceptions.UniqueViolationError,
+)
 
 
 class ReadModel(Protocol):
@@ -106,29 +118,35 @@ class TenantWriter:
 
     async def _commit_batch(self, batch: list[Submission]) -> None:
         last_error: BaseException | None = None
-        for _attempt in range(COMMIT_ATTEMPTS_MAX):
+        for attempt in range(COMMIT_ATTEMPTS_MAX):
             try:
                 answers = await self._decide_and_append(batch)
-            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as error:
+            except TRANSIENT_ERRORS as error:
                 log.warning("batch for tenant %s failed, retrying: %r", self.tenant_id, error)
                 self.state = None  # reload: another process may have written
                 last_error = error
+                await asyncio.sleep(RETRY_PAUSE_S * (attempt + 1))
                 continue
-            except BaseException as error:
+            except Exception as error:
                 self.state = None
-                for submission in batch:
-                    if not submission.future.done():
-                        submission.future.set_exception(error)
-                if not isinstance(error, Exception):
-                    raise
+                if len(batch) > 1:
+                    # A bug or bad data in one submission must not fail its batch-mates:
+                    # commit each alone, so only the culprit gets the error.
+                    for submission in batch:
+                        await self._commit_batch([submission])
+                    return
+                log.exception("submission for tenant %s failed", self.tenant_id)
+                _fail(batch, error)
                 return
+            except BaseException as error:  # cancelled: answer, then stop the task
+                self.state = None
+                _fail(batch, error)
+                raise
             for submission, answer in zip(batch, answers, strict=True):
                 if not submission.future.done():
                     submission.future.set_result(answer)
             return
-        for submission in batch:
-            if not submission.future.done():
-                submission.future.set_exception(StoreUnavailable(str(last_error)))
+        _fail(batch, StoreUnavailable(str(last_error)))
 
     async def _decide_and_append(
         self, batch: list[Submission]
@@ -199,6 +217,12 @@ class TenantWriter:
 
 class StoreUnavailable(Exception):
     """The database refused a batch repeatedly (connection lost, server down)."""
+
+
+def _fail(batch: list[Submission], error: BaseException) -> None:
+    for submission in batch:
+        if not submission.future.done():
+            submission.future.set_exception(error)
 
 
 def utc_now() -> datetime:

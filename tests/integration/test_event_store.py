@@ -37,14 +37,19 @@ async def test_event_table_rejects_update_delete_and_truncate(own_ledger: Ledger
 
 
 class FailingReadModel(InlineReadModel):
-    """Fails inside the append transaction, after the events were inserted."""
+    """Fails inside the append transaction, after the events were inserted: like a lost
+    connection when `fail` is set, like a bug for bookings of `poison_cents`."""
 
     fail = False
+    poison_cents = -1
 
     async def apply(self, conn, stored):
         await super().apply(conn, stored)
         if self.fail:
-            raise asyncpg.PostgresError("simulated failure after insert")
+            raise asyncpg.exceptions.ConnectionDoesNotExistError("simulated lost connection")
+        amounts = {line.amount_cents for s in stored for line in getattr(s.event, "lines", ())}
+        if self.poison_cents in amounts:
+            raise asyncpg.exceptions.DataError("simulated bad row")
 
 
 async def test_intent_that_fails_mid_transaction_leaves_nothing_and_no_gap(own_ledger: Ledger):
@@ -64,6 +69,25 @@ async def test_intent_that_fails_mid_transaction_leaves_nothing_and_no_gap(own_l
         read_model.fail = False
         posted = await writers.submit_one(simple_booking(tenant_id, uuid.uuid4(), 300))
         assert posted.first_journal_number == 2
+    finally:
+        await writers.close()
+
+
+async def test_failing_submission_fails_alone_and_its_batch_mates_are_posted(own_ledger: Ledger):
+    """A non-transient failure (a bug, bad data) answers only the submission that caused it."""
+    tenant_id = await new_tenant(own_ledger)
+    read_model = FailingReadModel()
+    read_model.poison_cents = 666
+    writers = Writers(pool=own_ledger.pool, read_model=read_model)
+    try:
+        amounts = [100, 200, 666, 300, 400]
+        results = await asyncio.gather(
+            *(writers.submit_one(simple_booking(tenant_id, uuid.uuid4(), a)) for a in amounts),
+            return_exceptions=True,
+        )
+        assert isinstance(results[2], asyncpg.exceptions.DataError)
+        posted = [r for r in results if not isinstance(r, BaseException)]
+        assert sorted(r.first_journal_number for r in posted) == [1, 2, 3, 4]
     finally:
         await writers.close()
 
