@@ -326,7 +326,8 @@ def _pairs_for(intent: PostBooking, codes: dict[str, TaxCode]) -> tuple[Pair, ..
 
 
 def booking_fingerprint(intent: PostBooking) -> str:
-    """Date plus the multiset of input lines: what 'a similar booking' means (docs/api.md).
+    """Date, external reference and the multiset of input lines: what 'a similar booking'
+    means (docs/api.md). Bookings with different references are different documents.
 
     Computed from the request alone, so the writer can look candidates up before deciding.
     """
@@ -334,7 +335,10 @@ def booking_fingerprint(intent: PostBooking) -> str:
         f"{line.account_number}:{line.side}:{line.amount_cents}:{(line.tax_code or '').upper()}"
         for line in intent.lines
     )
-    digest = hashlib.sha256(f"{intent.booking_date.isoformat()}|{'|'.join(parts)}".encode())
+    reference = intent.external_reference or ""
+    digest = hashlib.sha256(
+        f"{intent.booking_date.isoformat()}|{reference}|{'|'.join(parts)}".encode()
+    )
     return digest.hexdigest()[:32]
 
 

@@ -487,9 +487,10 @@ def test_same_date_accounts_and_amounts_is_a_suspected_duplicate_naming_the_firs
     [
         pytest.param({"skip_duplicate_check": True}, id="skip-duplicate-check"),
         pytest.param({"day": date(2026, 3, 16)}, id="another-date"),
+        pytest.param({"external_reference": "RE-2"}, id="another-document-reference"),
     ],
 )
-def test_a_similar_booking_is_posted_when_asked_to_or_on_another_date(
+def test_a_similar_booking_is_posted_when_asked_to_or_on_another_date_or_document(
     books: Books, second: dict[str, Any]
 ) -> None:
     books.post(books.booking(*OFFICE_SUPPLIES))
