@@ -135,7 +135,7 @@ async def post_bookings_batch(
     "/bookings/opening-balances",
     operation_id="PostOpeningBalances",
     opt={"scope": "journal:write"},
-    status_code=201,
+    status_code=200,  # the reference documents 200 here (201 for a new booking)
     tags=["Journal"],
     request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
 )
@@ -158,7 +158,7 @@ async def post_opening_balances(
         total_credit=total,
         contra_account="9000",
     )
-    return _answer(body, posted)
+    return _answer(body, posted, status=200)
 
 
 @post(
