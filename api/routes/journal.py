@@ -89,17 +89,27 @@ async def post_booking(
     tags=["Journal"],
 )
 async def post_bookings_batch(
-    data: JSONBody[BulkBookingsIn], caller: NamedDependency[Caller], ledger: Ledger
+    data: JSONBody[BulkBookingsIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    idempotency_key: IdempotencyKey = None,
 ) -> BulkBookingsOut:
     """Post up to 1,000 bookings in one request (migrations, bulk imports).
 
     Each item is decided on its own and answered in `results` (same order). With
     `atomic: true` either all are posted or none is (the first refusal is reported, the
-    other items get `BATCH_ITEM_FAILED`). Items are retried safely by `external_reference`.
+    other items get `BATCH_ITEM_FAILED`). Retry safely with an `Idempotency-Key` (item *i*
+    is keyed `<key>#<i>`: posted items replay, refused ones are decided again) or by each
+    item's `external_reference`.
     """
     intents = [
-        convert.booking_intent(item, caller, None, operation="PostBooking")
-        for item in data.bookings
+        convert.booking_intent(
+            item,
+            caller,
+            f"{idempotency_key}#{index}" if idempotency_key else None,
+            operation="PostBooking",
+        )
+        for index, item in enumerate(data.bookings)
     ]
     answers = await ledger.writers.submit_many(caller.tenant_id, list(intents), atomic=data.atomic)
     results: list[BulkItemOut] = []

@@ -163,6 +163,27 @@ async def test_retried_batch_replays_items_posted_before_by_external_reference(t
     assert len(await journal_of(tenant)) == len(journal) + 1
 
 
+async def test_retried_batch_with_an_idempotency_key_replays_posted_items_only(tenant: Tenant):
+    key = {"Idempotency-Key": "import-2026-03"}
+    first = await tenant.post(
+        "/v1/bookings/batch", {"bookings": [expense(10), UNBALANCED, expense(30)]}, headers=key
+    )
+    fixed = [expense(10), expense(20), expense(30)]
+    retry = await tenant.post("/v1/bookings/batch", {"bookings": fixed}, headers=key)
+    changed = await tenant.post(
+        "/v1/bookings/batch", {"bookings": [expense(11), expense(20), expense(30)]}, headers=key
+    )
+
+    assert outcomes(first.json())[1] == (1, "rejected", "BALANCE_MISMATCH")
+    assert outcomes(retry.json()) == [
+        (0, "replayed", None),
+        (1, "posted", None),
+        (2, "replayed", None),
+    ]
+    assert outcomes(changed.json())[0] == (0, "rejected", "IDEMPOTENCY_KEY_REUSED")
+    assert len(await journal_intents(tenant)) == 3
+
+
 @pytest.mark.parametrize(
     ("count", "status"),
     [
