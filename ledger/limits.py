@@ -18,8 +18,6 @@ EXTERNAL_REFERENCE_CHARS_MAX: Final = 500  # reference §1.5
 INTENTS_PER_BATCH_MAX: Final = 256
 # Bulk batches (POST /v1/bookings/batch) may hold this many bookings in one request.
 BOOKINGS_PER_BULK_MAX: Final = 1_000
-# Posting lines one transaction may append; a bulk request of full bookings is split by this.
-LINES_PER_TRANSACTION_MAX: Final = 20_000
 # Queue of waiting intents per tenant; beyond it callers are told to retry (backpressure).
 QUEUE_INTENTS_MAX: Final = 10_000
 

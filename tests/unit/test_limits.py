@@ -65,10 +65,6 @@ def test_a_self_assessed_line_becomes_at_most_three_lines() -> None:
     assert ledger_limits.LINES_EXPANDED_MAX == 3 * ledger_limits.LINES_PER_INTENT_MAX
 
 
-def test_one_fully_expanded_booking_fits_one_transaction() -> None:
-    assert ledger_limits.LINES_EXPANDED_MAX <= ledger_limits.LINES_PER_TRANSACTION_MAX
-
-
 def test_a_booking_needs_at_least_two_lines_and_allows_more() -> None:
     assert 2 == wire_limits.BOOKING_LINES_MIN < wire_limits.BOOKING_LINES_MAX
 
