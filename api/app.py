@@ -116,7 +116,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = ledger is None
-        current = ledger or await open_ledger(settings)
+        current = ledger or await open_ledger(settings, serving=True)
         app.state.ledger = current
         app.state.pool = current.pool
         try:

@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 from typing import Final
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from api.errors import ApiError
+from api.key_cache import KeyCache
 from ledger.events import Actor
 from projections import queries
 
@@ -53,6 +55,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     label: str
     key_prefix: str
     scopes: frozenset[str]
+    expires_at: datetime | None = None
 
     @property
     def actor(self) -> Actor:
@@ -122,13 +125,24 @@ def _bearer_token(header: str | None) -> str:
 
 
 async def _caller_for(connection: ASGIConnection, token: str) -> Caller:
-    pool = connection.app.state.pool
+    ledger = connection.app.state.ledger
+    key_hash = hash_api_key(token)
+    cache: KeyCache | None = ledger.key_cache
+    caller = cache.get(key_hash) if cache is not None else None
+    if not isinstance(caller, Caller):
+        caller = await _lookup(ledger.pool, key_hash)
+        if cache is not None:
+            cache.put(key_hash, caller)
+    if caller.expires_at is not None and caller.expires_at <= datetime.now(UTC):
+        raise ApiError("UNAUTHORIZED", "The API key has expired.")
+    return caller
+
+
+async def _lookup(pool: asyncpg.Pool, key_hash: str) -> Caller:
     async with pool.acquire() as conn:
-        row = await queries.api_key_by_hash(conn, hash_api_key(token))
+        row = await queries.api_key_by_hash(conn, key_hash)
     if row is None or row["revoked_at"] is not None or not row["user_active"]:
         raise ApiError("UNAUTHORIZED", "The API key is unknown or has been revoked.")
-    if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
-        raise ApiError("UNAUTHORIZED", "The API key has expired.")
     return Caller(
         tenant_id=row["tenant_id"],
         user_id=row["user_id"],
@@ -137,6 +151,7 @@ async def _caller_for(connection: ASGIConnection, token: str) -> Caller:
         label=row["label"],
         key_prefix=row["key_prefix"],
         scopes=frozenset(row["scopes"]),
+        expires_at=row["expires_at"],
     )
 
 

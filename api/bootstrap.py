@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from api.auth import SCOPES, hash_api_key, key_prefix, new_api_key
+from api.key_cache import KeyCache
 from api.settings import Settings
 from ledger.errors import InvalidInput
 from ledger.events import Actor, Channel
@@ -32,10 +33,13 @@ class Ledger:
     writers: Writers
     database_url: str
     embedded: EmbeddedPostgres | None = None
+    key_cache: KeyCache | None = None  # serving processes only
     clock: Callable[[], datetime] = utc_now
     extras: dict[str, object] = field(default_factory=dict)
 
     async def close(self) -> None:
+        if self.key_cache is not None:
+            await self.key_cache.close()
         await self.writers.close()
         await self.pool.close()
         if self.embedded is not None:
@@ -50,8 +54,16 @@ def database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
 
 
 async def open_ledger(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now, apply_migrations: bool = True
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    apply_migrations: bool = True,
+    serving: bool = False,
 ) -> Ledger:
+    """Connect (starting the embedded server if needed) and migrate.
+
+    `serving`: this process answers HTTP, so it keeps an API-key cache (api/key_cache.py).
+    """
     url, embedded = database_url(settings)
     try:
         pool = await create_pool(url, max_size=settings.pool_size)
@@ -65,7 +77,18 @@ async def open_ledger(
             embedded.stop()
         raise
     writers = Writers(pool=pool, read_model=InlineReadModel(), clock=clock)
-    return Ledger(pool=pool, writers=writers, database_url=url, embedded=embedded, clock=clock)
+    key_cache = None
+    if serving:
+        key_cache = KeyCache(url)
+        await key_cache.start()
+    return Ledger(
+        pool=pool,
+        writers=writers,
+        database_url=url,
+        embedded=embedded,
+        clock=clock,
+        key_cache=key_cache,
+    )
 
 
 def cli_actor() -> Actor:
@@ -210,6 +233,8 @@ async def revoke_key(
             key_id=key_id,
         )
     )
+    if ledger.key_cache is not None:  # this process at once; the others by NOTIFY
+        ledger.key_cache.drop_tenant(tenant_id)
 
 
 async def has_tenants(ledger: Ledger) -> bool:

@@ -54,7 +54,7 @@ API docs: {base_url}/schema
 
 
 async def _serve(settings: Settings, host: str, port: int, log_level: str) -> None:
-    ledger = await open_ledger(settings)
+    ledger = await open_ledger(settings, serving=True)
     try:
         base_url = f"http://{host}:{port}"
         await ensure_demo_tenant(ledger, base_url)

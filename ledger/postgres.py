@@ -69,9 +69,23 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     return applied_now
 
 
+class LedgerConnection(asyncpg.Connection):
+    """A pooled connection released without the default reset query.
+
+    asyncpg resets every released connection (unlock all advisory locks, CLOSE ALL,
+    UNLISTEN *, RESET ALL): a round trip per request. We never leave session state behind —
+    advisory locks are transaction-level, no LISTEN or SET on pooled connections — so the
+    reset is skipped; an open transaction is still rolled back by asyncpg on release.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(dsn: str, *, max_size: int = POOL_SIZE_MAX) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         dsn,
+        connection_class=LedgerConnection,
         min_size=1,
         max_size=max_size,
         command_timeout=COMMAND_TIMEOUT_S,

@@ -51,8 +51,12 @@ def tenant_lock_key(tenant_id: UUID) -> int:
     return int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
 
 
-async def lock_tenant(conn: asyncpg.Connection, tenant_id: UUID) -> None:
-    await conn.execute("select pg_advisory_xact_lock($1)", tenant_lock_key(tenant_id))
+async def lock_tenant(conn: asyncpg.Connection, tenant_id: UUID) -> Head:
+    """Take the tenant's advisory lock for this transaction; returns its stored head."""
+    row = await conn.fetchrow(
+        "select * from ledger_lock_tenant($1, $2)", tenant_id, tenant_lock_key(tenant_id)
+    )
+    return _head(row)
 
 
 async def read_head(conn: asyncpg.Connection, tenant_id: UUID) -> Head:
@@ -61,32 +65,18 @@ async def read_head(conn: asyncpg.Connection, tenant_id: UUID) -> Head:
         " from tenant_heads where tenant_id = $1",
         tenant_id,
     )
+    return _head(row)
+
+
+def _head(row: asyncpg.Record | None) -> Head:
     if row is None:
         return Head()
-    return Head(
-        position=row["position"],
-        stream_version=row["stream_version"],
-        journal_number=row["journal_number"],
-        audit_hash=row["audit_hash"],
-    )
+    return Head(position=row[0], stream_version=row[1], journal_number=row[2], audit_hash=row[3])
 
 
-async def write_head(conn: asyncpg.Connection, tenant_id: UUID, head: Head) -> None:
-    await conn.execute(
-        "insert into tenant_heads (tenant_id, position, stream_version, journal_number,"
-        " audit_hash) values ($1, $2, $3, $4, $5)"
-        " on conflict (tenant_id) do update set position = excluded.position,"
-        " stream_version = excluded.stream_version, journal_number = excluded.journal_number,"
-        " audit_hash = excluded.audit_hash",
-        tenant_id,
-        head.position,
-        head.stream_version,
-        head.journal_number,
-        head.audit_hash,
-    )
-
-
-async def load_state(conn: asyncpg.Connection, tenant_id: UUID) -> TenantState:
+async def load_state(
+    conn: asyncpg.Connection, tenant_id: UUID, head: Head | None = None
+) -> TenantState:
     """Fold the tenant's master-data stream; the head comes from `tenant_heads`."""
     state = TenantState(tenant_id=tenant_id)
     rows = await conn.fetch(
@@ -95,16 +85,19 @@ async def load_state(conn: asyncpg.Connection, tenant_id: UUID) -> TenantState:
     )
     for row in rows:
         state.apply(decode_event(row["state"]))
-    state.head = await read_head(conn, tenant_id)
+    state.head = head if head is not None else await read_head(conn, tenant_id)
     return state
 
 
 async def append(
     conn: asyncpg.Connection, tenant_id: UUID, events: Sequence[Event], head: Head
 ) -> list[StoredEvent]:
-    """Insert a decided batch; `head` is advanced to the new position and stream version."""
-    await conn.execute("select pg_advisory_xact_lock($1)", POSITION_LOCK_KEY)
-    last_position = await conn.fetchval("select coalesce(max(position), 0) from events")
+    """Insert a decided batch and the tenant's new head, in one round trip.
+
+    `head` arrives with the chain fields of the batch applied (journal number, hash) and
+    leaves with the new position and stream version.
+    """
+    last_position = await lock_positions(conn)
     stored: list[StoredEvent] = []
     for offset, event in enumerate(events, start=1):
         if isinstance(event, BookingPosted):
@@ -123,24 +116,78 @@ async def append(
                 event=event,  # type: ignore[arg-type]
             )
         )
+    head.position = stored[-1].position
     await conn.execute(
-        "insert into events (position, tenant_id, originator_id, originator_version, topic,"
-        " state, recorded_at) select * from unnest($1::bigint[], $2::uuid[], $3::uuid[],"
-        " $4::bigint[], $5::text[], $6::bytea[], $7::timestamptz[])",
+        f"with appended as ({INSERT_EVENTS_SQL})"
+        " insert into tenant_heads (tenant_id, position, stream_version, journal_number,"
+        " audit_hash) values ($8, $9, $10, $11, $12)"
+        " on conflict (tenant_id) do update set position = excluded.position,"
+        " stream_version = excluded.stream_version, journal_number = excluded.journal_number,"
+        " audit_hash = excluded.audit_hash",
+        *_event_columns(stored, tenant_id),
+        tenant_id,
+        head.position,
+        head.stream_version,
+        head.journal_number,
+        head.audit_hash,
+    )
+    return stored
+
+
+INSERT_EVENTS_SQL: Final = (
+    "insert into events (position, tenant_id, originator_id, originator_version, topic,"
+    " state, recorded_at) select * from unnest($1::bigint[], $2::uuid[], $3::uuid[],"
+    " $4::bigint[], $5::text[], $6::bytea[], $7::timestamptz[])"
+)
+
+
+def _event_columns(stored: Sequence[StoredEvent], tenant_id: UUID) -> tuple[list, ...]:
+    return (
         [s.position for s in stored],
         [tenant_id] * len(stored),
         [s.originator_id for s in stored],
         [s.originator_version for s in stored],
         [s.topic for s in stored],
         [s.state for s in stored],
-        [_recorded_at(s.event) for s in stored],
+        [s.event.recorded_at for s in stored],
     )
-    head.position = stored[-1].position
-    return stored
 
 
-def _recorded_at(event: Event) -> datetime:
-    return event.recorded_at
+async def lock_positions(conn: asyncpg.Connection) -> int:
+    """Take the position lock until the transaction ends; returns the last position taken.
+
+    Every writer of `events` (`append`, and `ledger.recorder` for the eventsourcing library's
+    aggregates) comes through here, so positions stay global, gapless and in commit order
+    whoever writes (ADR 0002).
+    """
+    return await conn.fetchval("select ledger_take_positions($1)", POSITION_LOCK_KEY)
+
+
+async def insert_rows(
+    conn: asyncpg.Connection,
+    *,
+    positions: Sequence[int],
+    tenant_ids: Sequence[UUID],
+    originator_ids: Sequence[UUID],
+    originator_versions: Sequence[int],
+    topics: Sequence[str],
+    states: Sequence[bytes],
+    recorded_ats: Sequence[datetime],
+) -> None:
+    """Insert event rows, one column per argument (one round trip); call `lock_positions` first.
+
+    A repeated (originator_id, originator_version) raises asyncpg's `UniqueViolationError`.
+    """
+    await conn.execute(
+        INSERT_EVENTS_SQL,
+        positions,
+        tenant_ids,
+        originator_ids,
+        originator_versions,
+        topics,
+        states,
+        recorded_ats,
+    )
 
 
 async def read_events(

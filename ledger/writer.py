@@ -30,7 +30,7 @@ from ledger.decide import Accepted, Decision, Posted, decide
 from ledger.events import Event
 from ledger.intents import AnyIntent
 from ledger.limits import INTENTS_PER_BATCH_MAX, QUEUE_INTENTS_MAX
-from ledger.state import Lookups, TenantState
+from ledger.state import Head, Lookups, TenantState
 from ledger.store import StoredEvent
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,8 @@ class TenantWriter:
         self, batch: list[Submission]
     ) -> list[list[Result | errors.Rejected]]:
         async with self.pool.acquire() as conn, conn.transaction():
-            await store.lock_tenant(conn, self.tenant_id)
-            state = await self._current_state(conn)
+            stored_head = await store.lock_tenant(conn, self.tenant_id)
+            state = await self._current_state(conn, stored_head)
             intents = [intent for submission in batch for intent in submission.intents]
             lookups = await self.read_model.prefetch(conn, self.tenant_id, intents)
             now = self.clock().astimezone(UTC)
@@ -166,7 +166,6 @@ class TenantWriter:
             if events:
                 stored = await store.append(conn, self.tenant_id, events, state.head)
                 await self.read_model.apply(conn, stored)
-                await store.write_head(conn, self.tenant_id, state.head)
         return answers
 
     def _decide_submission(
@@ -206,12 +205,11 @@ class TenantWriter:
             answers.append(decision.result)
         return answers
 
-    async def _current_state(self, conn: asyncpg.Connection) -> TenantState:
-        if self.state is not None:
-            stored_head = await store.read_head(conn, self.tenant_id)
-            if stored_head.position == self.state.head.position:
-                return self.state
-        self.state = await store.load_state(conn, self.tenant_id)
+    async def _current_state(self, conn: asyncpg.Connection, stored_head: Head) -> TenantState:
+        """Our state if nobody else wrote since our last batch; reloaded otherwise."""
+        if self.state is not None and stored_head.position == self.state.head.position:
+            return self.state
+        self.state = await store.load_state(conn, self.tenant_id, stored_head)
         return self.state
 
 

@@ -14,12 +14,14 @@ import asyncpg
 import msgspec
 
 from ledger.decide import booking_fingerprint
-from ledger.events import Fx
+from ledger.events import ApiKeyRevoked, Fx
 from ledger.intents import AnyIntent, PostBooking, PostOpeningBalances, Retryable, ReverseBooking
 from ledger.state import KnownIntent, KnownLine, Lookups
 from ledger.store import StoredEvent
-from projections.apply import INLINE_PROJECTION, apply_changes, store_position
+from projections.apply import INLINE_PROJECTION, apply_changes
 from projections.fold import changes_of
+
+AUTH_CHANNEL = "ledger_auth"  # api/key_cache.py listens here
 
 KNOWN_INTENT_COLUMNS = (
     "intent_id, kind, booking_date, period, description, event_count, total_cents,"
@@ -58,9 +60,14 @@ class InlineReadModel:
 
     async def apply(self, conn: asyncpg.Connection, stored: Sequence[StoredEvent]) -> None:
         await apply_changes(
-            conn, (change for s in stored for change in changes_of(s.event, s.position))
+            conn,
+            (change for s in stored for change in changes_of(s.event, s.position)),
+            position=(INLINE_PROJECTION, stored[-1].position),
         )
-        await store_position(conn, INLINE_PROJECTION, stored[-1].position)
+        revoking = {str(s.tenant_id) for s in stored if isinstance(s.event, ApiKeyRevoked)}
+        for tenant_id in sorted(revoking):
+            # Delivered on commit: serving processes drop the tenant's cached keys at once.
+            await conn.execute("select pg_notify($1, $2)", AUTH_CHANNEL, tenant_id)
 
 
 def _lookup_keys(intents: Sequence[AnyIntent]):

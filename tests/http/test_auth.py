@@ -12,6 +12,7 @@ every route that takes an id in its path (a test fails when one is missing).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,8 +22,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from api.auth import MODULES, SCOPES, new_api_key
+from api.auth import MODULES, SCOPES, Caller, new_api_key
 from api.bootstrap import Ledger, issue_key, revoke_key
+from api.key_cache import KeyCache
 from ledger.errors import InvalidInput
 from tests.conftest import Tenant, booking, error_details, make_tenant
 from tests.http.route_table import (
@@ -360,3 +362,44 @@ async def test_an_id_of_another_tenant_is_refused_exactly_like_an_id_that_never_
     assert _with_id_masked(foreign, foreign_id) == _with_id_masked(never, never_id)
     owner = await case.request(other_tenant, foreign_id)
     assert owner.status_code < 300, owner.text  # the id is real, and untouched by the attempt
+
+
+async def test_a_key_in_use_stops_working_the_moment_it_is_revoked(tenant: Tenant):
+    key = await issue_key(
+        tenant.ledger, tenant.tenant_id, tenant.owner_id, label="in use", scopes=SCOPES
+    )
+    headers = {"Authorization": f"Bearer {key.secret}"}
+    assert (await tenant.client.get("/v1/tenant", headers=headers)).status_code == 200
+
+    await revoke_key(tenant.ledger, tenant.tenant_id, key.key_id)
+
+    assert (await tenant.client.get("/v1/tenant", headers=headers)).status_code == 401
+
+
+async def test_other_processes_drop_a_revoked_tenants_cached_keys_by_notify(tenant: Tenant):
+    """A second cache listening like another server process would: the revocation's
+    NOTIFY empties it for that tenant as soon as the revocation commits."""
+    other_process = KeyCache(tenant.ledger.database_url)
+    await other_process.start()
+    try:
+        assert other_process.active
+        other_process.put(
+            "some-key-hash",
+            Caller(
+                tenant_id=tenant.tenant_id,
+                user_id=tenant.owner_id,
+                role="owner",
+                key_id=uuid.uuid4(),
+                label="x",
+                key_prefix="ll_0",
+                scopes=frozenset(),
+            ),
+        )
+        await revoke_key(tenant.ledger, tenant.tenant_id, tenant.key.key_id)
+        for _ in range(200):
+            if other_process.get("some-key-hash") is None:
+                break
+            await asyncio.sleep(0.01)
+        assert other_process.get("some-key-hash") is None
+    finally:
+        await other_process.close()
