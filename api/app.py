@@ -88,8 +88,11 @@ def provide_caller(request: Request) -> Caller:
     return caller_of(request)
 
 
-def require_json_body(request: Request) -> None:
-    """A JSON route refuses a body declared as something else (415) instead of guessing."""
+async def require_json_body(request: Request) -> None:
+    """A JSON route refuses a body declared as something else (415) instead of guessing.
+
+    Async on purpose: Litestar runs a sync hook in a worker thread, a hop per request.
+    """
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
     expects = getattr(data.kwarg_definition, "media_type", None) if data else None
     declared, _ = request.content_type

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -54,19 +55,98 @@ def canonical_fields(event: BookingPosted, line: JournalLine) -> dict[str, Any]:
     }
 
 
+CANONICAL_KEYS: Final = (
+    "account_credit",
+    "account_debit",
+    "amount_cents",
+    "booking_date",
+    "channel",
+    "created_at",
+    "created_by",
+    "currency",
+    "custom_metadata",
+    "description",
+    "document_id",
+    "external_reference",
+    "fx_amount",
+    "fx_currency",
+    "intent_id",
+    "journal_number",
+    "period",
+    "reverses_intent_id",
+    "tax_code",
+    "tenant_id",
+)  # canonical_fields' keys, sorted (a unit test checks)
+
+
+def canonical_json(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def line_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The definition, field dict in; `EventCanonicalForm` computes the same, faster."""
+    return digest_of(prev_hash, canonical_json(fields))
+
+
+def digest_of(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+LINE_KEYS: Final = frozenset(
+    {"account_credit", "account_debit", "amount_cents", "fx_amount", "journal_number", "tax_code"}
+)
+_PLAIN_TEXT: Final = re.compile(r"^[A-Za-z0-9.:\-]*$")  # needs no escaping inside JSON quotes
+
+
+class EventCanonicalForm:
+    """canonical_json(canonical_fields(event, line)) for each line of one event, byte for byte,
+    with the event's fields encoded once instead of once per line (the writer's hot path;
+    `tests/unit/test_chain.py` checks it against the definition on random events)."""
+
+    def __init__(self, event: BookingPosted) -> None:
+        fields = canonical_fields(event, event.lines[0]) if event.lines else {}
+        self._event_parts = {
+            key: f'"{key}":{_json_value(value)}'
+            for key, value in fields.items()
+            if key not in LINE_KEYS
+        }
+
+    def of(self, line: JournalLine) -> str:
+        parts = self._event_parts | {
+            "account_credit": f'"account_credit":{_json_value(line.account_credit)}',
+            "account_debit": f'"account_debit":{_json_value(line.account_debit)}',
+            "amount_cents": f'"amount_cents":{line.amount_cents}',
+            "fx_amount": '"fx_amount":'
+            + ("null" if line.fx_amount is None else _json_value(str(line.fx_amount))),
+            "journal_number": f'"journal_number":{line.journal_number}',
+            "tax_code": f'"tax_code":{_json_value(line.tax_code)}',
+        }
+        return "{" + ",".join(parts[key] for key in CANONICAL_KEYS) + "}"
+
+
+_ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_value(value: Any) -> str:
+    """One value as canonical_json writes it; plain strings and integers without the encoder."""
+    if value is None:
+        return "null"
+    if isinstance(value, str) and _PLAIN_TEXT.match(value):
+        return f'"{value}"'
+    if type(value) is int:
+        return str(value)
+    return _ENCODER.encode(value)
 
 
 def chain_lines(event: BookingPosted, first_number: int, prev_hash: str) -> BookingPosted:
     """Number and hash the event's lines, continuing the chain after `prev_hash`."""
+    form = EventCanonicalForm(event)
     chained: list[JournalLine] = []
     for offset, line in enumerate(event.lines):
         numbered = msgspec.structs.replace(
-            line, journal_number=first_number + offset, prev_hash=prev_hash, audit_hash=""
+            line, journal_number=first_number + offset, prev_hash=prev_hash
         )
-        digest = line_hash(prev_hash, canonical_fields(event, numbered))
+        digest = digest_of(prev_hash, form.of(numbered))
         chained.append(msgspec.structs.replace(numbered, audit_hash=digest))
         prev_hash = digest
     return msgspec.structs.replace(event, lines=tuple(chained))
@@ -105,8 +185,9 @@ class ChainVerifier:
         """Check the event's lines; False once a link is broken (later lines are not checked)."""
         if self.broken is not None:
             return False
+        form = EventCanonicalForm(event)
         for line in event.lines:
-            self.broken = _check_line(event, line, self.expected_number, self.prev_hash)
+            self.broken = _check_line(event, form, line, self.expected_number, self.prev_hash)
             if self.broken is not None:
                 return False
             self.expected_number += 1
@@ -132,7 +213,11 @@ def verify_chain(events: Iterable[BookingPosted]) -> ChainReport:
 
 
 def _check_line(
-    event: BookingPosted, line: JournalLine, expected_number: int, prev_hash: str
+    event: BookingPosted,
+    form: EventCanonicalForm,
+    line: JournalLine,
+    expected_number: int,
+    prev_hash: str,
 ) -> BrokenLink | None:
     def broken(problem: str, expected: str | int, found: str | int) -> BrokenLink:
         # The position in the chain, not the line's own (possibly tampered) number: a line
@@ -149,7 +234,7 @@ def _check_line(
         return broken("journal_number out of sequence", expected_number, line.journal_number)
     if line.prev_hash != prev_hash:
         return broken("prev_hash does not match the previous line", prev_hash, line.prev_hash)
-    recomputed = line_hash(prev_hash, canonical_fields(event, line))
+    recomputed = digest_of(prev_hash, form.of(line))
     if recomputed != line.audit_hash:
         return broken("audit_hash does not match the line's content", recomputed, line.audit_hash)
     return None

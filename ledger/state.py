@@ -6,6 +6,7 @@ Only master data and the chain head live here; bookings are looked up per batch
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -55,19 +56,21 @@ class TenantState:
     def exists(self) -> bool:
         return self.tenant is not None
 
-    @property
-    def tax_accounts(self) -> set[str]:
+    @functools.cached_property
+    def tax_accounts(self) -> frozenset[str]:
         """Accounts that carry VAT: a manual line on one of these is a manual tax line."""
         accounts: set[str] = set()
         for code in self.tax_codes.values():
             accounts.update(a for a in (code.vat_account, code.self_assess_account) if a)
-        return accounts
+        return frozenset(accounts)  # cached until a tax code changes (see `apply`)
 
     def tax_code(self, code: str) -> TaxCode | None:
         return self.tax_codes.get(code.upper())
 
     def apply(self, event: Event) -> None:
         """Fold one event into the state (master data and chain head)."""
+        if isinstance(event, TaxCodeDefined | TaxCodeChanged):
+            self.__dict__.pop("tax_accounts", None)
         match event:
             case TenantCreated():
                 self.tenant = event

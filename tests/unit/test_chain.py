@@ -22,8 +22,19 @@ from uuid import UUID
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ledger.chain import GENESIS_HASH, chain_lines, timestamp_text, verify_chain
+from ledger.chain import (
+    CANONICAL_KEYS,
+    GENESIS_HASH,
+    EventCanonicalForm,
+    canonical_fields,
+    canonical_json,
+    chain_lines,
+    timestamp_text,
+    verify_chain,
+)
 from ledger.events import Actor, BookingPosted, Fx, JournalLine
 
 TENANT_ID = UUID("6f1c1d6e-4a53-4d57-9a8e-0d5e3b0c1a01")
@@ -341,3 +352,40 @@ def test_a_deleted_line_is_reported_at_the_missing_journal_number() -> None:
     assert report.broken is not None
     assert report.broken.journal_number == 2
     assert report.broken.problem == "journal_number out of sequence"
+
+
+@given(
+    description=st.text(min_size=1, max_size=40),
+    reference=st.none() | st.text(max_size=20),
+    metadata=st.none()
+    | st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=8)
+        | st.floats(allow_nan=False, allow_infinity=False),
+        max_size=4,
+    ),
+    tax_code=st.none() | st.sampled_from(["VSt19", "VSt-13b19", 'ü"\\x']),
+    fx_amount=st.none() | st.decimals(min_value=0, max_value=10**6, places=3),
+)
+def test_fast_canonical_form_equals_the_definition_byte_for_byte(
+    description, reference, metadata, tax_code, fx_amount
+):
+    """The writer's EventCanonicalForm must produce exactly json.dumps(canonical_fields)."""
+    base = chained_events()[0]
+    line = msgspec.structs.replace(base.lines[0], tax_code=tax_code, fx_amount=fx_amount)
+    event = msgspec.structs.replace(
+        base,
+        description=description,
+        external_reference=reference,
+        custom_metadata=metadata,
+        lines=(line,),
+    )
+    assert EventCanonicalForm(event).of(line) == canonical_json(canonical_fields(event, line))
+
+
+def test_canonical_keys_are_the_definitions_keys_sorted():
+    event = chained_events()[0]
+    assert list(CANONICAL_KEYS) == sorted(canonical_fields(event, event.lines[0]))
