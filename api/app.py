@@ -84,7 +84,14 @@ def provide_ledger(state: State) -> Ledger:
     return state.ledger
 
 
-def provide_caller(request: Request) -> Caller:
+def provide_caller(request: Request, ledger: Ledger) -> Caller:
+    """The guard's authenticated caller.
+
+    It names `ledger` only to order the two dependencies: Litestar resolves independent
+    dependencies of a request concurrently, with a task group per request (measured: ~10 %
+    of a booking's server time); dependent ones it resolves one after the other.
+    """
+    del ledger
     return caller_of(request)
 
 

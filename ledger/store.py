@@ -92,7 +92,7 @@ async def load_state(
 async def append(
     conn: asyncpg.Connection, tenant_id: UUID, events: Sequence[Event], head: Head
 ) -> list[StoredEvent]:
-    """Insert a decided batch and the tenant's new head, in one round trip.
+    """Insert a decided batch and the tenant's new head.
 
     `head` arrives with the chain fields of the batch applied (journal number, hash) and
     leaves with the new position and stream version.
@@ -117,14 +117,29 @@ async def append(
             )
         )
     head.position = stored[-1].position
+    # COPY: the cheapest way to ship rows from Python (ADR 0001); the head follows.
+    await conn.copy_records_to_table(
+        "events",
+        records=[
+            (
+                s.position,
+                tenant_id,
+                s.originator_id,
+                s.originator_version,
+                s.topic,
+                s.state,
+                s.event.recorded_at,
+            )
+            for s in stored
+        ],
+        columns=EVENT_COLUMNS,
+    )
     await conn.execute(
-        f"with appended as ({INSERT_EVENTS_SQL})"
-        " insert into tenant_heads (tenant_id, position, stream_version, journal_number,"
-        " audit_hash) values ($8, $9, $10, $11, $12)"
+        "insert into tenant_heads (tenant_id, position, stream_version, journal_number,"
+        " audit_hash) values ($1, $2, $3, $4, $5)"
         " on conflict (tenant_id) do update set position = excluded.position,"
         " stream_version = excluded.stream_version, journal_number = excluded.journal_number,"
         " audit_hash = excluded.audit_hash",
-        *_event_columns(stored, tenant_id),
         tenant_id,
         head.position,
         head.stream_version,
@@ -134,23 +149,20 @@ async def append(
     return stored
 
 
+EVENT_COLUMNS: Final = (
+    "position",
+    "tenant_id",
+    "originator_id",
+    "originator_version",
+    "topic",
+    "state",
+    "recorded_at",
+)
 INSERT_EVENTS_SQL: Final = (
     "insert into events (position, tenant_id, originator_id, originator_version, topic,"
     " state, recorded_at) select * from unnest($1::bigint[], $2::uuid[], $3::uuid[],"
     " $4::bigint[], $5::text[], $6::bytea[], $7::timestamptz[])"
 )
-
-
-def _event_columns(stored: Sequence[StoredEvent], tenant_id: UUID) -> tuple[list, ...]:
-    return (
-        [s.position for s in stored],
-        [tenant_id] * len(stored),
-        [s.originator_id for s in stored],
-        [s.originator_version for s in stored],
-        [s.topic for s in stored],
-        [s.state for s in stored],
-        [s.event.recorded_at for s in stored],
-    )
 
 
 async def lock_positions(conn: asyncpg.Connection) -> int:

@@ -1,10 +1,9 @@
-"""Writing row changes: all inserts, balance deltas and the position in one statement.
+"""Writing row changes: inserts by COPY, then balances and the position in one statement.
 
-The writer's transaction pays a round trip per statement, so the inserts of every table, the
-balance upsert and the projection position go out as one statement of data-modifying CTEs
-over `unnest` arrays. Updates follow in their own statements, because a CTE cannot see rows
-its sibling CTEs insert (a reversal may update an intent inserted in the same batch).
-Tables with array columns (api_keys.scopes) go by COPY: `unnest` would flatten the arrays.
+Binary COPY costs a round trip per table but encodes rows 2.5-4.5x cheaper than `unnest`
+arrays (benchmarks/RESULTS.md, ADR 0001), and the writer's transaction is CPU-bound.
+Updates follow in their own statements, after the inserts they may refer to (a reversal
+updates an intent that may have been inserted in the same batch).
 """
 
 from __future__ import annotations
@@ -25,93 +24,6 @@ from projections.fold import (
 )
 
 INLINE_PROJECTION: Final = "inline"  # name of the read models kept in the append transaction
-
-COLUMN_TYPES: Final[dict[str, tuple[str, ...]]] = {
-    "tenants": (
-        "uuid",
-        "text",
-        "text",
-        "text",
-        "text",
-        "smallint",
-        "boolean",
-        "text",
-        "timestamptz",
-    ),
-    "users": ("uuid", "uuid", "text", "text", "text", "boolean", "timestamptz"),
-    "accounts": (
-        "uuid",
-        "text",
-        "text",
-        "text",
-        "text",
-        "text",
-        "boolean",
-        "boolean",
-        "boolean",
-        "timestamptz",
-    ),
-    "tax_codes": (
-        "uuid",
-        "text",
-        "text",
-        "text",
-        "text",
-        "integer",
-        "text",
-        "text",
-        "text",
-        "boolean",
-        "boolean",
-        "timestamptz",
-        "timestamptz",
-    ),
-    "intents": (
-        "uuid",
-        "uuid",
-        "bigint",
-        "text",
-        "date",
-        "text",
-        "text",
-        "integer",
-        "bigint",
-        "bigint",
-        "bigint",
-        "text",
-        "jsonb",
-        "text",
-        "jsonb",
-        "uuid",
-        "uuid",
-        "uuid",
-        "text",
-        "text",
-        "text",
-        "text",
-        "timestamptz",
-        "text",
-        "text",
-        "text",
-        "text",
-    ),
-    "journal_lines": (
-        "uuid",
-        "bigint",
-        "uuid",
-        "uuid",
-        "date",
-        "text",
-        "text",
-        "text",
-        "bigint",
-        "text",
-        "numeric",
-        "text",
-        "text",
-    ),
-}
-COPIED_TABLES: Final = frozenset(COLUMNS) - frozenset(COLUMN_TYPES)  # array columns
 
 BALANCES_UPSERT: Final = (
     "insert into account_balances (tenant_id, account_number, booking_date, period,"
@@ -144,47 +56,31 @@ async def apply_changes(
                 updates.append(change)
             case BalanceDelta():
                 deltas.append(change)
-    for table in COPIED_TABLES & inserts.keys():
-        await conn.copy_records_to_table(table, records=inserts.pop(table), columns=COLUMNS[table])
-    await _write_inserts(conn, inserts, merge_deltas(deltas) if deltas else [], position)
+    for table, rows in inserts.items():
+        await conn.copy_records_to_table(table, records=rows, columns=COLUMNS[table])
+    await _write_balances_and_position(conn, merge_deltas(deltas) if deltas else [], position)
     for group in _update_groups(updates):
         await _update_many(conn, group)
 
 
-async def _write_inserts(
-    conn: asyncpg.Connection,
-    inserts: dict[str, list[tuple]],
-    deltas: Sequence[BalanceDelta],
-    position: tuple[str, int] | None,
+async def _write_balances_and_position(
+    conn: asyncpg.Connection, deltas: Sequence[BalanceDelta], position: tuple[str, int] | None
 ) -> None:
-    parts: list[str] = []
-    arguments: list[object] = []
-
-    def placeholders(count: int) -> list[str]:
-        start = len(arguments) + 1
-        return [f"${index}" for index in range(start, start + count)]
-
-    for table, rows in inserts.items():
-        types = COLUMN_TYPES[table]
-        names = placeholders(len(types))
-        arrays = ", ".join(f"{name}::{kind}[]" for name, kind in zip(names, types, strict=True))
-        parts.append(
-            f"insert into {table} ({', '.join(COLUMNS[table])}) select * from unnest({arrays})"
+    if deltas and position is not None:
+        await conn.execute(
+            f"with balances as ({BALANCES_UPSERT.format(*_placeholders(1, 7))}) "
+            + POSITION_UPSERT.format("$8", "$9"),
+            *_delta_columns(deltas),
+            *position,
         )
-        arguments.extend([list(column) for column in zip(*rows, strict=True)])
-    if deltas:
-        parts.append(BALANCES_UPSERT.format(*placeholders(7)))
-        arguments.extend(_delta_columns(deltas))
-    if position is not None:
-        parts.append(POSITION_UPSERT.format(*placeholders(2)))
-        arguments.extend(position)
-    if not parts:
-        return
-    if len(parts) == 1:
-        await conn.execute(parts[0], *arguments)
-        return
-    ctes = ", ".join(f"w{index} as ({part})" for index, part in enumerate(parts[:-1]))
-    await conn.execute(f"with {ctes} {parts[-1]}", *arguments)
+    elif deltas:
+        await upsert_balances(conn, deltas)
+    elif position is not None:
+        await store_position(conn, *position)
+
+
+def _placeholders(first: int, count: int) -> list[str]:
+    return [f"${index}" for index in range(first, first + count)]
 
 
 def _delta_columns(deltas: Sequence[BalanceDelta]) -> list[list]:
@@ -228,9 +124,7 @@ async def _update_many(conn: asyncpg.Connection, group: list[Update]) -> None:
 
 
 async def upsert_balances(conn: asyncpg.Connection, deltas: Sequence[BalanceDelta]) -> None:
-    await conn.execute(
-        BALANCES_UPSERT.format(*(f"${index}" for index in range(1, 8))), *_delta_columns(deltas)
-    )
+    await conn.execute(BALANCES_UPSERT.format(*_placeholders(1, 7)), *_delta_columns(deltas))
 
 
 async def store_position(conn: asyncpg.Connection, name: str, position: int) -> None:
