@@ -109,7 +109,7 @@ def settings_for(url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def ledger(database_url: str) -> AsyncIterator[Ledger]:
-    opened = await open_ledger(settings_for(database_url))
+    opened = await open_ledger(settings_for(database_url), serving=True)
     yield opened
     await opened.close()
 
