@@ -330,8 +330,7 @@ def projections_rebuild() -> None:
     """Empty the read tables and replay every event from position 0."""
 
     async def work(ledger: Ledger):
-        async with ledger.pool.acquire() as conn:
-            return await rebuild(conn)
+        return await rebuild(ledger.pool)
 
     report = run(work)
     rate = report.events / report.seconds if report.seconds else 0

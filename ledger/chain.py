@@ -18,7 +18,7 @@ from uuid import UUID
 
 import msgspec
 
-from ledger.events import BookingPosted, JournalLine
+from ledger.events import BookingPosted, JournalLine, line_id_for
 
 GENESIS_HASH: Final = "0" * 64
 LEDGER_CURRENCY: Final = "EUR"
@@ -143,8 +143,12 @@ def chain_lines(event: BookingPosted, first_number: int, prev_hash: str) -> Book
     form = EventCanonicalForm(event)
     chained: list[JournalLine] = []
     for offset, line in enumerate(event.lines):
+        number = first_number + offset
         numbered = msgspec.structs.replace(
-            line, journal_number=first_number + offset, prev_hash=prev_hash
+            line,
+            journal_number=number,
+            prev_hash=prev_hash,
+            line_id=line_id_for(event.intent_id, number),
         )
         digest = digest_of(prev_hash, form.of(numbered))
         chained.append(msgspec.structs.replace(numbered, audit_hash=digest))

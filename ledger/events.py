@@ -9,9 +9,10 @@ stream whose id is the tenant id; every booking intent is its own stream (id = i
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 from uuid import UUID
 
 import msgspec
@@ -132,6 +133,7 @@ class ApiKeyRevoked(Event, tag="api_key_revoked.v1"):
 class JournalLine(msgspec.Struct, frozen=True, kw_only=True):
     """One stored posting line: a debit/credit account pair and an amount (DATEV-style)."""
 
+    line_id: UUID | None = None  # stable id (DATEV's Buchungs-GUID), set when the line is numbered
     journal_number: int
     account_debit: str
     account_credit: str
@@ -193,6 +195,14 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     ApiKeyIssued,
     ApiKeyRevoked,
 )
+
+
+LINE_ID_NAMESPACE: Final = UUID("5b0c1d8e-4c4f-4d36-9a55-6c6564676572")
+
+
+def line_id_for(intent_id: UUID, journal_number: int) -> UUID:
+    """A posting line's id: derived from its intent and number, stored in the event."""
+    return uuid.uuid5(LINE_ID_NAMESPACE, f"{intent_id}:{journal_number}")
 
 
 def topic_of(event: Event) -> str:

@@ -7,7 +7,6 @@ position 0 into empty tables and must produce the same rows.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final
@@ -128,7 +127,6 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 }
 # Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
 READ_TABLES: Final = (*COLUMNS, "account_balances")
-LINE_ID_NAMESPACE: Final = UUID("5b0c1d8e-4c4f-4d36-9a55-6c6564676572")
 
 
 class Insert(msgspec.Struct, frozen=True):
@@ -163,11 +161,6 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 _json = msgspec.json.Encoder(decimal_format="string")
-
-
-def line_id(intent_id: UUID, journal_number: int) -> UUID:
-    """A posting line's stable id (also DATEV's Buchungs-GUID), derived, so replays agree."""
-    return uuid.uuid5(LINE_ID_NAMESPACE, f"{intent_id}:{journal_number}")
 
 
 def changes_of(event: Event, position: int) -> Iterable[Change]:
@@ -318,7 +311,7 @@ def _booking_changes(event: BookingPosted, position: int) -> Iterable[Change]:
             (
                 event.tenant_id,
                 line.journal_number,
-                line_id(event.intent_id, line.journal_number),
+                line.line_id,
                 event.intent_id,
                 event.booking_date,
                 event.period,

@@ -151,7 +151,7 @@ async def test_balances_equal_the_fold_and_rebuild_reproduces_every_table(
     async with own_ledger.pool.acquire() as conn:
         await check_money_invariants(conn, tenant_id)
         before = await dump_read_tables(conn)
-        report = await rebuild(conn)
+        report = await rebuild(own_ledger.pool)
         after = await dump_read_tables(conn)
     assert report.events == await _event_count(own_ledger)
     for table in READ_TABLES:

@@ -206,16 +206,26 @@ def test_chain_lines_numbers_lines_consecutively_and_links_each_to_the_previous_
     assert len({line.audit_hash for line in lines}) == 4
 
 
-def test_chain_lines_keeps_everything_but_number_and_hashes() -> None:
+def test_chain_lines_keeps_everything_but_number_id_and_hashes() -> None:
     purchase = chain_lines(PURCHASE, 1, GENESIS_HASH)
     without_chain = msgspec.structs.replace(
         purchase,
         lines=tuple(
-            msgspec.structs.replace(line, journal_number=0, audit_hash="", prev_hash="")
+            msgspec.structs.replace(
+                line, journal_number=0, audit_hash="", prev_hash="", line_id=None
+            )
             for line in purchase.lines
         ),
     )
     assert without_chain == PURCHASE
+
+
+def test_each_line_gets_a_stable_id_from_its_intent_and_number() -> None:
+    first, again = chain_lines(PURCHASE, 1, GENESIS_HASH), chain_lines(PURCHASE, 1, GENESIS_HASH)
+    ids = [line.line_id for line in first.lines]
+    assert ids == [line.line_id for line in again.lines]
+    assert len(set(ids)) == len(ids)
+    assert None not in ids
 
 
 def test_every_audit_hash_is_what_an_auditors_stdlib_script_computes() -> None:
