@@ -185,6 +185,11 @@ LedgerEvent = (
     | BookingPosted
 )
 
+LEDGER_TOPICS: Final = tuple(
+    event.__struct_config__.tag  # type: ignore[misc]
+    for event in LedgerEvent.__args__  # type: ignore[attr-defined]
+)  # the topics this module decodes; other topics in `events` belong to library aggregates
+
 MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     TenantCreated,
     ChartInstalled,

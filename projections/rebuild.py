@@ -22,6 +22,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from ledger.events import LEDGER_TOPICS
 from ledger.store import POSITION_LOCK_KEY, StoredEvent, read_events
 from projections.apply import INLINE_PROJECTION, apply_changes, store_position, upsert_balances
 from projections.fold import READ_TABLES, BalanceDelta, Change, changes_of
@@ -108,7 +109,8 @@ async def _pages_read_ahead(pool: asyncpg.Pool) -> AsyncIterator[list[StoredEven
     async def read() -> None:
         try:
             async with pool.acquire() as reader:
-                async for page in read_events(reader, page_events=REPLAY_PAGE_EVENTS):
+                pages = read_events(reader, topics=LEDGER_TOPICS, page_events=REPLAY_PAGE_EVENTS)
+                async for page in pages:
                     await queue.put(page)
         finally:
             await queue.put(None)  # the end, or a failure that `await task` will raise

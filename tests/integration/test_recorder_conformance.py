@@ -40,6 +40,7 @@ from ledger.recorder import (
     LedgerTrackingRecorder,
     _Recorder,
 )
+from projections.rebuild import rebuild
 from tests.conftest import copy_of_template
 
 _Result = TypeVar("_Result")
@@ -151,6 +152,19 @@ class TestLibraryAggregatesOnOurStore(_OnOwnDatabase, unittest.TestCase):
         assert other.select_events(run.id) == []
         assert other.select_notifications(None, 10) == []
         assert other.max_notification_id() is None
+
+    def test_projection_rebuild_skips_library_aggregates_events(self) -> None:
+        recorder = self._keep(LedgerApplicationRecorder(self.database_url, self.tenant_id))
+        _PaymentRuns(recorder).save(_PaymentRun(run_name="April"))
+
+        async def rebuild_all() -> int:
+            pool = await asyncpg.create_pool(self.database_url, min_size=2, max_size=3)
+            try:
+                return (await rebuild(pool)).events
+            finally:
+                await pool.close()
+
+        assert _in_own_loop(rebuild_all()) == 0  # the library's events are not ledger events
 
 
 class TestRecorderOnSharedStore(_OnOwnDatabase, unittest.TestCase):
