@@ -356,19 +356,31 @@ def _json_text(value: object) -> str | None:
     return None if value is None else _json.encode(value).decode()
 
 
-def merge_deltas(deltas: Iterable[BalanceDelta]) -> list[BalanceDelta]:
-    """Sum deltas per (tenant, account, day, period): one upsert row per key."""
-    merged: dict[tuple[UUID, str, date, str], list[int]] = {}
-    for delta in deltas:
+class BalanceTotals:
+    """Deltas summed per (tenant, account, day, period): one upsert row per key."""
+
+    def __init__(self) -> None:
+        self._sums: dict[tuple[UUID, str, date, str], list[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._sums)
+
+    def add(self, delta: BalanceDelta) -> None:
         key = (delta.tenant_id, delta.account_number, delta.booking_date, delta.period)
-        totals = merged.get(key)
-        if totals is None:
-            merged[key] = [delta.debit_cents, delta.credit_cents, delta.line_count]
+        sums = self._sums.get(key)
+        if sums is None:
+            self._sums[key] = [delta.debit_cents, delta.credit_cents, delta.line_count]
         else:
-            totals[0] += delta.debit_cents
-            totals[1] += delta.credit_cents
-            totals[2] += delta.line_count
-    return [
-        BalanceDelta(key[0], key[1], key[2], key[3], totals[0], totals[1], totals[2])
-        for key, totals in sorted(merged.items())
-    ]
+            sums[0] += delta.debit_cents
+            sums[1] += delta.credit_cents
+            sums[2] += delta.line_count
+
+    def deltas(self) -> list[BalanceDelta]:
+        return [BalanceDelta(*key, *sums) for key, sums in sorted(self._sums.items())]
+
+
+def merge_deltas(deltas: Iterable[BalanceDelta]) -> list[BalanceDelta]:
+    totals = BalanceTotals()
+    for delta in deltas:
+        totals.add(delta)
+    return totals.deltas()

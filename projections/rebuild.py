@@ -15,9 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Final
-from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -25,7 +23,7 @@ import msgspec
 from ledger.events import LEDGER_TOPICS
 from ledger.store import POSITION_LOCK_KEY, StoredEvent, read_events
 from projections.apply import INLINE_PROJECTION, apply_changes, store_position, upsert_balances
-from projections.fold import READ_TABLES, BalanceDelta, Change, changes_of
+from projections.fold import READ_TABLES, BalanceDelta, BalanceTotals, Change, changes_of
 
 REPLAY_PAGE_EVENTS: Final = 10_000
 PAGES_AHEAD_MAX: Final = 2  # pages the reader may hold before the writer takes them
@@ -41,7 +39,7 @@ class RebuildReport(msgspec.Struct, frozen=True, kw_only=True):
 async def rebuild(pool: asyncpg.Pool) -> RebuildReport:
     started = time.perf_counter()
     events = lines = position = 0
-    totals: dict[tuple[UUID, str, date, str], list[int]] = {}
+    totals = BalanceTotals()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("select pg_advisory_xact_lock($1)", POSITION_LOCK_KEY)
         await conn.execute(f"truncate {', '.join(READ_TABLES)}")
@@ -51,7 +49,7 @@ async def rebuild(pool: asyncpg.Pool) -> RebuildReport:
             for stored in page:
                 for change in changes_of(stored.event, stored.position):
                     if isinstance(change, BalanceDelta):
-                        _add(totals, change)
+                        totals.add(change)
                     else:
                         rows.append(change)
             await apply_changes(conn, rows)
@@ -59,9 +57,7 @@ async def rebuild(pool: asyncpg.Pool) -> RebuildReport:
             lines += sum(len(getattr(s.event, "lines", ())) for s in page)
             position = page[-1].position
         if totals:
-            await upsert_balances(
-                conn, [BalanceDelta(*key, *value) for key, value in sorted(totals.items())]
-            )
+            await upsert_balances(conn, totals.deltas())
         for definition in index_definitions:
             await conn.execute(definition)
         await store_position(conn, INLINE_PROJECTION, position)
@@ -71,17 +67,6 @@ async def rebuild(pool: asyncpg.Pool) -> RebuildReport:
         position=position,
         seconds=time.perf_counter() - started,
     )
-
-
-def _add(totals: dict[tuple[UUID, str, date, str], list[int]], delta: BalanceDelta) -> None:
-    key = (delta.tenant_id, delta.account_number, delta.booking_date, delta.period)
-    sums = totals.get(key)
-    if sums is None:
-        totals[key] = [delta.debit_cents, delta.credit_cents, delta.line_count]
-    else:
-        sums[0] += delta.debit_cents
-        sums[1] += delta.credit_cents
-        sums[2] += delta.line_count
 
 
 async def _drop_secondary_indexes(conn: asyncpg.Connection) -> list[str]:
