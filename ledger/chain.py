@@ -26,6 +26,7 @@ LEDGER_CURRENCY: Final = "EUR"
 
 def timestamp_text(moment: datetime) -> str:
     """UTC, microseconds, 'Z': the one spelling of a time inside the hash."""
+    assert moment.tzinfo is not None, "a naive time would hash in the server's time zone"
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -757,7 +757,9 @@ def _deactivate_tax_code(state: TenantState, intent: DeactivateTaxCode, now: dat
 def _create_user(state: TenantState, intent: CreateUser, now: datetime) -> Decision:
     email = intent.email.lower()
     if email in (known.lower() for known in state.user_emails.values()):
-        raise errors.DuplicateEmail(f"A user with e-mail {intent.email} already exists.")
+        raise errors.DuplicateEmail(
+            f"A user with e-mail {intent.email} already exists.", email=intent.email
+        )
     event = UserCreated(
         **_stamp(intent, now),
         user_id=intent.user_id,

@@ -170,7 +170,7 @@ class BookingPosted(Event, tag="booking_posted.v1"):
     reason: str | None = None
     idempotency_key: str | None = None
     request_hash: str | None = None
-    fingerprint: str | None = None  # duplicate check: date + expanded lines (docs/api.md)
+    fingerprint: str | None = None  # duplicate check: date, reference, input lines (docs/api.md)
 
 
 LedgerEvent = (

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -83,7 +84,8 @@ class TenantWriter:
     pool: asyncpg.Pool
     read_model: ReadModel
     clock: Callable[[], datetime]
-    queue: asyncio.Queue[Submission] = field(default_factory=asyncio.Queue)
+    pending: deque[Submission] = field(default_factory=deque)
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     state: TenantState | None = field(default=None, repr=False)  # a whole chart: not for logs
     queued_intents: int = 0
     task: asyncio.Task[None] | None = None
@@ -100,21 +102,34 @@ class TenantWriter:
             asyncio.get_running_loop().create_future()
         )
         self.queued_intents += len(intents)
-        self.queue.put_nowait(Submission(intents=intents, atomic=atomic, future=future))
+        self.pending.append(Submission(intents=intents, atomic=atomic, future=future))
+        self.wakeup.set()
         return await future
 
     async def _run(self) -> None:
         while True:
-            batch = [await self.queue.get()]
-            size = len(batch[0].intents)
-            # An atomic submission commits alone, so its failure undoes nothing else.
-            while not batch[0].atomic and size < INTENTS_PER_BATCH_MAX and not self.queue.empty():
-                if self.queue._queue[0].atomic:  # type: ignore[attr-defined]
-                    break
-                batch.append(self.queue.get_nowait())
-                size += len(batch[-1].intents)
-            self.queued_intents -= size
+            if not self.pending:
+                self.wakeup.clear()
+                await self.wakeup.wait()
+                continue
+            batch = self._next_batch()
+            self.queued_intents -= sum(len(submission.intents) for submission in batch)
             await self._commit_batch(batch)
+
+    def _next_batch(self) -> list[Submission]:
+        """What has queued, up to the batch limit; an atomic submission commits alone, so its
+        failure undoes nothing of anyone else's."""
+        batch = [self.pending.popleft()]
+        size = len(batch[0].intents)
+        while (
+            not batch[0].atomic
+            and size < INTENTS_PER_BATCH_MAX
+            and self.pending
+            and not self.pending[0].atomic
+        ):
+            batch.append(self.pending.popleft())
+            size += len(batch[-1].intents)
+        return batch
 
     async def _commit_batch(self, batch: list[Submission]) -> None:
         last_error: BaseException | None = None

@@ -112,18 +112,14 @@ async def account_entries(
 
     The closing balance covers the whole range up to `end`, not just the page.
     """
-    opening = await conn.fetchval(
-        "select coalesce(sum(debit_cents - credit_cents), 0) from account_balances"
-        " where tenant_id = $1 and account_number = $2 and booking_date < $3",
+    # Both balances in one pass over the account's daily rows (a few hundred per year).
+    opening, closing = await conn.fetchrow(
+        "select coalesce(sum(debit_cents - credit_cents) filter (where booking_date < $3), 0),"
+        " coalesce(sum(debit_cents - credit_cents) filter (where booking_date <= $4), 0)"
+        " from account_balances where tenant_id = $1 and account_number = $2",
         tenant_id,
         number,
         start or date.min,
-    )
-    closing = await conn.fetchval(
-        "select coalesce(sum(debit_cents - credit_cents), 0) from account_balances"
-        " where tenant_id = $1 and account_number = $2 and booking_date <= $3",
-        tenant_id,
-        number,
         end or date.max,
     )
     rows = await conn.fetch(
