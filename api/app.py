@@ -84,7 +84,7 @@ def provide_ledger(state: State) -> Ledger:
     return state.ledger
 
 
-def provide_caller(request: Request, ledger: Ledger) -> Caller:
+def provide_caller(request: Request, ledger: NamedDependency[Ledger]) -> Caller:
     """The guard's authenticated caller.
 
     It names `ledger` only to order the two dependencies: Litestar resolves independent

@@ -96,7 +96,7 @@ def digest_of(prev_hash: str, canonical: str) -> str:
 LINE_KEYS: Final = frozenset(
     {"account_credit", "account_debit", "amount_cents", "fx_amount", "journal_number", "tax_code"}
 )
-_PLAIN_TEXT: Final = re.compile(r"^[A-Za-z0-9.:\-]*$")  # needs no escaping inside JSON quotes
+_PLAIN_TEXT: Final = re.compile(r"[A-Za-z0-9.:\-]*")  # fullmatch: needs no JSON escaping
 
 
 class EventCanonicalForm:
@@ -132,7 +132,7 @@ def _json_value(value: Any) -> str:
     """One value as canonical_json writes it; plain strings and integers without the encoder."""
     if value is None:
         return "null"
-    if isinstance(value, str) and _PLAIN_TEXT.match(value):
+    if isinstance(value, str) and _PLAIN_TEXT.fullmatch(value):
         return f'"{value}"'
     if type(value) is int:
         return str(value)

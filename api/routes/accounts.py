@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -113,7 +113,7 @@ async def search_accounts(
     tags=["Journal"],
 )
 async def get_account_entries(
-    number: str,
+    number: FromPath[str],
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
     start_date: Annotated[date | None, QueryParameter(name="startDate")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
@@ -25,7 +25,7 @@ from schemas.config import (
     TenantOut,
 )
 
-TaxCodePath = Annotated[str, Parameter(max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
+TaxCodePath = Annotated[str, PathParameter(max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
 
 
 def _tax_code_out(row) -> TaxCodeOut:
@@ -100,7 +100,7 @@ async def patch_tax_code(
     code: TaxCodePath,
     data: JSONBody[PatchTaxCodeIn],
     caller: NamedDependency[Caller],
-    ledger: Ledger,
+    ledger: NamedDependency[Ledger],
 ) -> TaxCodePatchedOut:
     """Change a tax code; absent fields stay, `null` clears. Past bookings keep their split."""
 
@@ -149,9 +149,7 @@ async def delete_tax_code(
     return TaxCodeDeletedOut(code=row.code, is_active=row.is_active)
 
 
-async def _read_tax_code(
-    ledger: NamedDependency[Ledger], caller: NamedDependency[Caller], code: str
-) -> TaxCodeOut:
+async def _read_tax_code(ledger: Ledger, caller: Caller, code: str) -> TaxCodeOut:
     async with ledger.pool.acquire() as conn:
         row = await queries.tax_code(conn, caller.tenant_id, code)
     if row is None:

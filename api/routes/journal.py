@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from api import convert
 from api.auth import Caller
@@ -258,7 +258,7 @@ async def get_journal(
     tags=["Journal"],
 )
 async def get_intent(
-    intent_id: str, caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+    intent_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> IntentOut:
     """The full audit view of one intent: lines with hashes, provenance and links."""
     parsed = convert.parse_uuid(intent_id)

@@ -50,6 +50,7 @@ async def test_script_verifies_the_chain_and_names_a_forged_line(tenant: Tenant)
             external_reference="RE-1",
         ),
         booking(("6815", "debit", "119.00"), ("1800", "credit", "119.00"), fx=fx),
+        booking(("6815", "debit", "7.00"), ("1800", "credit", "7.00"), description="Zeile\n"),
     ]
     for body in bodies:
         assert (await tenant.post("/v1/bookings", body)).status_code == 201

@@ -22,7 +22,7 @@ from uuid import UUID
 
 import msgspec
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ledger.chain import (
@@ -380,6 +380,7 @@ def test_a_deleted_line_is_reported_at_the_missing_journal_number() -> None:
     tax_code=st.none() | st.sampled_from(["VSt19", "VSt-13b19", 'ü"\\x']),
     fx_amount=st.none() | st.decimals(min_value=0, max_value=10**6, places=3),
 )
+@example(description="\n", reference="R-1\n", metadata=None, tax_code=None, fx_amount=None)
 def test_fast_canonical_form_equals_the_definition_byte_for_byte(
     description, reference, metadata, tax_code, fx_amount
 ):
