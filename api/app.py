@@ -10,7 +10,6 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, Request, Response, Router, get, post
-from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -173,7 +172,3 @@ def create_app(
         request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
         debug=False,
     )
-
-
-def is_authenticated(connection: ASGIConnection) -> bool:
-    return getattr(connection.state, "caller", None) is not None

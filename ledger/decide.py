@@ -50,6 +50,7 @@ from ledger.intents import (
     RevokeApiKey,
     Unset,
 )
+from ledger.limits import DESCRIPTION_CHARS_MAX
 from ledger.money import round_to_cents
 from ledger.pairing import Pair, SelfPairingError, pair_lines
 from ledger.periods import is_fiscal_year_end_month, last_month_of_fiscal_year, period_of
@@ -535,7 +536,7 @@ def _reverse(
         kind="reversal",
         booking_date=booking_date,
         period=period,
-        description=f"Storno: {original.description}"[:1000],
+        description=f"Storno: {original.description}"[:DESCRIPTION_CHARS_MAX],
         lines=lines,
         total_cents=original.total_cents,
         fx=original.fx,

@@ -19,7 +19,6 @@ import asyncpg
 import msgspec
 
 from ledger.events import (
-    MASTER_DATA_EVENTS,
     BookingPosted,
     Event,
     LedgerEvent,
@@ -31,7 +30,6 @@ from ledger.state import Head, TenantState
 
 POSITION_LOCK_KEY: Final = 0x1ED6E5  # advisory lock held by a batch while it takes positions
 READ_PAGE_EVENTS: Final = 5_000  # events fetched per round trip when replaying
-MASTER_TOPICS: Final = tuple(t.__struct_config__.tag for t in MASTER_DATA_EVENTS)
 
 
 class StoredEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -239,8 +237,3 @@ async def read_events(
             for row in rows
         ]
         position = rows[-1]["position"]
-
-
-async def tenant_ids(conn: asyncpg.Connection) -> list[UUID]:
-    rows = await conn.fetch("select tenant_id from tenant_heads order by tenant_id")
-    return [row["tenant_id"] for row in rows]

@@ -234,18 +234,3 @@ async def tax_code(conn: asyncpg.Connection, tenant_id: UUID, code: str) -> asyn
     return await conn.fetchrow(
         "select * from tax_codes where tenant_id = $1 and code_key = upper($2)", tenant_id, code
     )
-
-
-# --- balances -----------------------------------------------------------------------------
-
-
-async def account_balance(
-    conn: asyncpg.Connection, tenant_id: UUID, number: str, *, as_of: date | None = None
-) -> int:
-    return await conn.fetchval(
-        "select coalesce(sum(debit_cents - credit_cents), 0) from account_balances"
-        " where tenant_id = $1 and account_number = $2 and booking_date <= $3",
-        tenant_id,
-        number,
-        as_of or date.max,
-    )
