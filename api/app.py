@@ -13,6 +13,7 @@ from litestar import Litestar, Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -170,5 +171,8 @@ def create_app(
             security=[{"bearer": []}],
         ),
         request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
+        # Leave the root logger alone: Litestar's default would print every library's INFO
+        # (the embedded server's pg_ctl chatter); our unhandled errors log at ERROR anyway.
+        logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),
         debug=False,
     )
