@@ -34,7 +34,6 @@ from ledger.events import (
     UserCreated,
 )
 from ledger.intents import (
-    UNSET_FIELD,
     AnyIntent,
     ChangeTaxCode,
     CreateAccount,
@@ -812,4 +811,12 @@ def _euros(cents: int) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
-__all__ = ["UNSET_FIELD", "Accepted", "Decision", "Posted", "decide", "known_from_event"]
+__all__ = [
+    "Accepted",
+    "Decision",
+    "Posted",
+    "booking_fingerprint",
+    "decide",
+    "known_from_event",
+    "posted_from_known",
+]

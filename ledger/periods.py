@@ -7,11 +7,7 @@ has `2026-P13` and `2026-P14`, both dated in June 2026.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Final
-
-PERIOD_PATTERN: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2]|P13|P14)$")
 
 
 def last_month_of_fiscal_year(fiscal_year_start: int) -> int:

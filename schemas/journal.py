@@ -12,6 +12,7 @@ import msgspec
 from msgspec import Meta
 
 from schemas import limits
+from schemas.errors import ErrorBody
 from schemas.money import check_amount, check_positive_decimal
 
 ACCOUNT_NUMBER_PATTERN = r"^[0-9]{1,8}$"
@@ -142,17 +143,11 @@ class BulkBookingsIn(Wire, kw_only=True):
     atomic: bool = False
 
 
-class ErrorDetail(Out, kw_only=True):
-    code: str
-    message: str
-    details: dict[str, object] = msgspec.field(default_factory=dict)
-
-
 class BulkItemOut(Out, kw_only=True):
     index: int
     status: Literal["posted", "replayed", "rejected"]
     booking: BookingOut | None = None
-    error: ErrorDetail | None = None
+    error: ErrorBody | None = None
 
 
 class BulkBookingsOut(Out, kw_only=True):

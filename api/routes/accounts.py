@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
-from api.routes.journal import _require_range
+from api.routes.query import require_date_range
 from ledger.intents import CreateAccount
 from ledger.money import cents_to_decimal
 from projections import queries
@@ -127,7 +127,7 @@ async def get_account_entries(
     `opening_balance` is the balance before `startDate`; `balance` is the balance at
     `endDate` (or today's, without one), whatever page of entries is shown.
     """
-    _require_range(start_date, end_date)
+    require_date_range(start_date, end_date)
     async with ledger.pool.acquire() as conn:
         known = number.isascii() and number.isdigit()  # e.g. U+0000 must not reach the query
         account = await queries.account(conn, caller.tenant_id, number) if known else None

@@ -14,18 +14,19 @@ from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.responses import LedgerResponse
+from api.routes.query import require_date_range
 from ledger.decide import Posted
 from ledger.errors import Rejected
 from ledger.money import cents_to_decimal
 from projections import queries
 from schemas import limits
+from schemas.errors import ErrorBody
 from schemas.journal import (
     NO_NUL_PATTERN,
     BookingOut,
     BulkBookingsIn,
     BulkBookingsOut,
     BulkItemOut,
-    ErrorDetail,
     IntentMetadataOut,
     IntentOut,
     IntentSummaryOut,
@@ -119,7 +120,7 @@ async def post_bookings_batch(
                 BulkItemOut(
                     index=index,
                     status="rejected",
-                    error=ErrorDetail(
+                    error=ErrorBody(
                         code=answer.code,
                         message=answer.message,
                         details=answer.details,
@@ -228,7 +229,7 @@ async def get_journal(
 
     Page with `after` (the last `journal_number` seen; fast at any depth) or `offset`.
     """
-    _require_range(start_date, end_date)
+    require_date_range(start_date, end_date)
     async with ledger.pool.acquire() as conn:
         rows = await queries.journal(
             conn,
@@ -307,16 +308,6 @@ async def get_intent(
             position=intent["position"],
         ),
     )
-
-
-def _require_range(start: date | None, end: date | None) -> None:
-    if start is not None and end is not None and start > end:
-        raise ApiError(
-            "INVALID_INPUT",
-            "startDate must not be after endDate.",
-            startDate=start.isoformat(),
-            endDate=end.isoformat(),
-        )
 
 
 ROUTES = [

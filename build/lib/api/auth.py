@@ -1,0 +1,159 @@
+"""Bearer API keys and scopes: who is calling, for which tenant, allowed to do what.
+
+A key is `ll_` + 64 hex characters. Only its SHA-256 is stored (the key carries 256 random
+bits, so a fast hash is enough; passwords, which do not, get argon2id). Every `/v1` route
+declares the scope it needs in `opt["scope"]`; the router-level guard `authorize` checks it.
+401 without a valid key, 403 without the scope (reference §1.3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Final
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+
+from api.errors import ApiError
+from api.key_cache import KeyCache
+from ledger.events import Actor
+from projections import queries
+
+KEY_PATTERN: Final = re.compile(r"^ll_[0-9a-f]{64}$")
+KEY_PREFIX_CHARS: Final = 11  # "ll_" + 8 hex: shown in lists and provenance
+MODULES: Final = (
+    "journal",
+    "bank",
+    "debitoren",
+    "kreditoren",
+    "perioden",
+    "auswertungen",
+    "config",
+)
+SCOPES: Final = (
+    *(
+        f"{module}:{action}"
+        for module in MODULES
+        for action in ("read", "write")
+        if (module, action) != ("auswertungen", "write")  # reports are read-only
+    ),
+    "admin",
+)
+
+
+class Caller(msgspec.Struct, frozen=True, kw_only=True):
+    tenant_id: UUID
+    user_id: UUID
+    role: str
+    key_id: UUID
+    label: str
+    key_prefix: str
+    scopes: frozenset[str]
+    expires_at: datetime | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(
+            actor_type="api_key",
+            label=self.label,
+            user_id=self.user_id,
+            key_prefix=self.key_prefix,
+        )
+
+    def may(self, scope: str) -> bool:
+        return scope_granted(self.scopes, scope)
+
+
+def new_api_key() -> str:
+    return "ll_" + secrets.token_hex(32)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_prefix(key: str) -> str:
+    return key[:KEY_PREFIX_CHARS]
+
+
+def scope_granted(granted: frozenset[str] | set[str], required: str) -> bool:
+    """`admin` covers everything; `module:write` includes `module:read` (docs/api.md)."""
+    if "admin" in granted or required in granted:
+        return True
+    module, _, action = required.partition(":")
+    return action == "read" and f"{module}:write" in granted
+
+
+def required_scopes(handler: BaseRouteHandler) -> tuple[str, ...]:
+    """Any one of these suffices. A /v1 route without a declared scope is a bug."""
+    scope = handler.opt.get("scope")
+    assert scope, f"route {handler} declares no scope"
+    return (scope,) if isinstance(scope, str) else tuple(scope)
+
+
+async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    if handler.opt.get("public"):
+        return
+    if connection.scope["method"] == "OPTIONS" and "scope" not in handler.opt:
+        return  # Litestar's own OPTIONS answer (204 + Allow, no data); preflights send no key
+    scopes = required_scopes(handler)
+    token = _bearer_token(connection.headers.get("authorization"))
+    caller = await _caller_for(connection, token)
+    if not any(caller.may(scope) for scope in scopes):
+        raise ApiError(
+            "FORBIDDEN",
+            f"This API key lacks the scope {' or '.join(scopes)}.",
+            required_scopes=list(scopes),
+        )
+    connection.state.caller = caller
+
+
+def _bearer_token(header: str | None) -> str:
+    if not header:
+        raise ApiError("UNAUTHORIZED", "Send an API key as 'Authorization: Bearer ll_…'.")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not KEY_PATTERN.match(token):
+        raise ApiError("UNAUTHORIZED", "The Authorization header is not a valid Bearer API key.")
+    return token
+
+
+async def _caller_for(connection: ASGIConnection, token: str) -> Caller:
+    ledger = connection.app.state.ledger
+    key_hash = hash_api_key(token)
+    cache: KeyCache | None = ledger.key_cache
+    caller = cache.get(key_hash) if cache is not None else None
+    if not isinstance(caller, Caller):
+        caller = await _lookup(ledger.pool, key_hash)
+        if cache is not None:
+            cache.put(key_hash, caller)
+    if caller.expires_at is not None and caller.expires_at <= datetime.now(UTC):
+        raise ApiError("UNAUTHORIZED", "The API key has expired.")
+    return caller
+
+
+async def _lookup(pool: asyncpg.Pool, key_hash: str) -> Caller:
+    async with pool.acquire() as conn:
+        row = await queries.api_key_by_hash(conn, key_hash)
+    if row is None or row["revoked_at"] is not None or not row["user_active"]:
+        raise ApiError("UNAUTHORIZED", "The API key is unknown or has been revoked.")
+    return Caller(
+        tenant_id=row["tenant_id"],
+        user_id=row["user_id"],
+        role=row["role"],
+        key_id=row["id"],
+        label=row["label"],
+        key_prefix=row["key_prefix"],
+        scopes=frozenset(row["scopes"]),
+        expires_at=row["expires_at"],
+    )
+
+
+def caller_of(connection: ASGIConnection) -> Caller:
+    return connection.state.caller

@@ -1,0 +1,347 @@
+"""The `ledger` command: serve, migrate, tenants, users, keys, verify, projections rebuild.
+
+Every command talks to the same database as the server (LEDGER_DATABASE_URL, or the embedded
+server in LEDGER_DATA_DIR) and writes through the same writer, so what it changes is an event
+like any other, recorded with the actor `cli:<os user>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import click
+
+from api.auth import SCOPES
+from api.bootstrap import Ledger, create_tenant, create_user, issue_key, open_ledger, revoke_key
+from api.settings import Settings
+from ledger.errors import Rejected
+from ledger.postgres import migrate
+from ledger.verify import verify_tenant
+from projections import queries
+from projections.rebuild import rebuild
+
+T = TypeVar("T")
+
+
+def run(work: Callable[[Ledger], Awaitable[T]], *, migrations: bool = True) -> T:
+    async def main() -> T:
+        ledger = await open_ledger(Settings.from_env(), apply_migrations=migrations)
+        try:
+            return await work(ledger)
+        finally:
+            await ledger.close()
+
+    try:
+        return asyncio.run(main())
+    except Rejected as rejection:
+        raise click.ClickException(f"{rejection.code}: {rejection.message}") from None
+
+
+async def resolve_tenant(ledger: Ledger, reference: str) -> UUID:
+    """A tenant by id or by exact company name."""
+    async with ledger.pool.acquire() as conn:
+        rows = await queries.list_tenants(conn)
+    for row in rows:
+        if str(row["id"]) == reference or row["company_name"] == reference:
+            return row["id"]
+    raise click.ClickException(f"no tenant {reference!r} (see `ledger tenants list`)")
+
+
+async def resolve_user(ledger: Ledger, tenant_id: UUID, reference: str) -> UUID:
+    async with ledger.pool.acquire() as conn:
+        rows = await queries.users(conn, tenant_id)
+    for row in rows:
+        if str(row["id"]) == reference or row["email"].lower() == reference.lower():
+            return row["id"]
+    raise click.ClickException(f"no user {reference!r} in this tenant (see `ledger users list`)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Event-sourced double-entry ledger (GoBD) with a LedgerLou-style /v1 API.
+
+    Uses LEDGER_DATABASE_URL if set, else an embedded PostgreSQL in LEDGER_DATA_DIR
+    (default ./.ledger-data).
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", envvar="LEDGER_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="LEDGER_PORT", default=8000, show_default=True, type=int)
+@click.option("--log-level", envvar="LEDGER_LOG_LEVEL", default="info", show_default=True)
+def serve(host: str, port: int, log_level: str) -> None:
+    """Start the API (migrating first). On an empty database, create the demo tenant.
+
+    Ctrl-C stops the service and the embedded PostgreSQL cleanly.
+    """
+    from api.server import serve_forever
+
+    serve_forever(Settings.from_env(), host=host, port=port, log_level=log_level)
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Apply the database migrations this database lacks."""
+
+    async def work(ledger: Ledger) -> list[str]:
+        async with ledger.pool.acquire() as conn:
+            return await migrate(conn)
+
+    applied = run(work, migrations=False)
+    click.echo("\n".join(f"applied {name}" for name in applied) or "database is up to date")
+
+
+@main.group()
+def tenants() -> None:
+    """Create and list tenants (companies whose books we keep)."""
+
+
+@tenants.command("create")
+@click.option("--name", "company_name", required=True, help="Company name, e.g. 'Muster GmbH'.")
+@click.option("--owner-email", required=True)
+@click.option("--owner-name", default="Owner", show_default=True)
+@click.option(
+    "--framework",
+    type=click.Choice(["skr04", "skr03"]),
+    default="skr04",
+    show_default=True,
+    help="Standard chart of accounts.",
+)
+@click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="Month the fiscal year starts in.",
+)
+@click.option("--legal-form", default=None)
+@click.option("--tax-id", default=None)
+@click.option("--vat-id", default=None)
+@click.option("--not-vat-registered", is_flag=True, help="Kleinunternehmer (§ 19 UStG).")
+def tenants_create(
+    company_name: str,
+    owner_email: str,
+    owner_name: str,
+    framework: str,
+    fiscal_year_start: int,
+    legal_form: str | None,
+    tax_id: str | None,
+    vat_id: str | None,
+    not_vat_registered: bool,
+) -> None:
+    """Create a tenant with its chart, tax codes, an owner and the owner's API key."""
+
+    async def work(ledger: Ledger):
+        return await create_tenant(
+            ledger,
+            company_name=company_name,
+            owner_email=owner_email,
+            owner_name=owner_name,
+            account_framework=framework,
+            fiscal_year_start=fiscal_year_start,
+            legal_form=legal_form,
+            tax_id=tax_id,
+            vat_id=vat_id,
+            vat_registered=not not_vat_registered,
+        )
+
+    tenant_id, user_id, key = run(work)
+    click.echo(f"tenant  {tenant_id}  {company_name} ({framework.upper()})")
+    click.echo(f"owner   {user_id}  {owner_email}")
+    click.echo(f"api key {key.secret}")
+    click.echo("        (shown once; only its hash is stored)")
+
+
+@tenants.command("list")
+def tenants_list() -> None:
+    """List tenants."""
+
+    async def work(ledger: Ledger) -> list[Any]:
+        async with ledger.pool.acquire() as conn:
+            return await queries.list_tenants(conn)
+
+    for row in run(work):
+        click.echo(f"{row['id']}  {row['account_framework']}  {row['company_name']}")
+
+
+@main.group()
+def users() -> None:
+    """Create and list users of a tenant."""
+
+
+@users.command("create")
+@click.option("--tenant", required=True, help="Tenant id or exact company name.")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", type=click.Choice(["owner", "admin", "member"]), default="member", show_default=True
+)
+def users_create(tenant: str, email: str, name: str, role: str) -> None:
+    """Add a user to a tenant."""
+
+    async def work(ledger: Ledger) -> UUID:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        return await create_user(ledger, tenant_id, email=email, name=name, role=role)
+
+    click.echo(f"user {run(work)}  {email} ({role})")
+
+
+@users.command("list")
+@click.option("--tenant", required=True, help="Tenant id or exact company name.")
+def users_list(tenant: str) -> None:
+    """List a tenant's users."""
+
+    async def work(ledger: Ledger) -> list[Any]:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        async with ledger.pool.acquire() as conn:
+            return await queries.users(conn, tenant_id)
+
+    for row in run(work):
+        state = "active" if row["is_active"] else "inactive"
+        click.echo(f"{row['id']}  {row['role']:<6}  {state:<8}  {row['email']}  {row['name']}")
+
+
+@main.group()
+def keys() -> None:
+    """Create, list and revoke API keys."""
+
+
+@keys.command("create")
+@click.option("--tenant", required=True, help="Tenant id or exact company name.")
+@click.option("--user", "user_ref", required=True, help="User id or e-mail.")
+@click.option("--label", required=True, help="Shown as the actor of everything the key posts.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(SCOPES),
+    help="Repeat for several; default: every scope.",
+)
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="Expiry (UTC).",
+)
+def keys_create(
+    tenant: str, user_ref: str, label: str, scopes: tuple[str, ...], expires: datetime | None
+) -> None:
+    """Issue an API key; the secret is printed once."""
+    from datetime import UTC
+
+    async def work(ledger: Ledger):
+        tenant_id = await resolve_tenant(ledger, tenant)
+        user_id = await resolve_user(ledger, tenant_id, user_ref)
+        return await issue_key(
+            ledger,
+            tenant_id,
+            user_id,
+            label=label,
+            scopes=scopes or SCOPES,
+            expires_at=expires.replace(tzinfo=UTC) if expires else None,
+        )
+
+    key = run(work)
+    click.echo(f"key id  {key.key_id}")
+    click.echo(f"api key {key.secret}")
+    click.echo("        (shown once; only its hash is stored)")
+
+
+@keys.command("list")
+@click.option("--tenant", required=True, help="Tenant id or exact company name.")
+def keys_list(tenant: str) -> None:
+    """List a tenant's API keys (prefix, label, scopes, state)."""
+
+    async def work(ledger: Ledger) -> list[Any]:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        async with ledger.pool.acquire() as conn:
+            return await queries.api_keys(conn, tenant_id)
+
+    for row in run(work):
+        state = "revoked" if row["revoked_at"] else "active"
+        click.echo(
+            f"{row['id']}  {row['key_prefix']}…  {state:<7}  {row['label']}  ({row['email']})"
+            f"  {' '.join(row['scopes'])}"
+        )
+
+
+@keys.command("revoke")
+@click.option("--tenant", required=True, help="Tenant id or exact company name.")
+@click.argument("key_id", type=click.UUID)
+def keys_revoke(tenant: str, key_id: UUID) -> None:
+    """Revoke an API key at once."""
+
+    async def work(ledger: Ledger) -> None:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        await revoke_key(ledger, tenant_id, key_id)
+
+    run(work)
+    click.echo(f"revoked {key_id}")
+
+
+@main.command()
+@click.option("--tenant", default=None, help="Only this tenant (id or company name).")
+def verify(tenant: str | None) -> None:
+    """Recompute every hash chain; report the first broken link. Exit 1 if any is broken."""
+
+    async def work(ledger: Ledger) -> bool:
+        if tenant is not None:
+            tenant_ids = [await resolve_tenant(ledger, tenant)]
+        else:
+            async with ledger.pool.acquire() as conn:
+                tenant_ids = [row["id"] for row in await queries.list_tenants(conn)]
+        all_ok = True
+        for tenant_id in tenant_ids:
+            async with ledger.pool.acquire() as conn:
+                report = await verify_tenant(conn, tenant_id)
+            if report.broken is None:
+                click.echo(
+                    f"{tenant_id}  ok      {report.lines_checked} lines, head "
+                    f"{report.head_journal_number} {report.head_hash[:16]}…"
+                )
+                continue
+            all_ok = False
+            broken = report.broken
+            click.echo(
+                f"{tenant_id}  BROKEN  at journal_number {broken.journal_number}"
+                f" (intent {broken.intent_id}): {broken.problem}; expected {broken.expected},"
+                f" found {broken.found}"
+            )
+        return all_ok
+
+    if not run(work):
+        sys.exit(1)
+
+
+@main.group()
+def projections() -> None:
+    """Maintain the read tables."""
+
+
+@projections.command("rebuild")
+def projections_rebuild() -> None:
+    """Empty the read tables and replay every event from position 0."""
+
+    async def work(ledger: Ledger):
+        return await rebuild(ledger.pool)
+
+    report = run(work)
+    rate = report.events / report.seconds if report.seconds else 0
+    click.echo(
+        f"rebuilt from {report.events} events ({report.journal_lines} journal lines) up to "
+        f"position {report.position} in {report.seconds:.2f} s ({rate:,.0f} events/s)"
+    )
+
+
+__all__ = ["main"]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Configuration from the environment, with documented defaults (README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None  # LEDGER_DATABASE_URL: a PostgreSQL server; unset = embedded
+    data_dir: Path  # LEDGER_DATA_DIR: where the embedded server keeps its data
+    host: str  # LEDGER_HOST
+    port: int  # LEDGER_PORT
+    pool_size: int  # LEDGER_POOL_SIZE: connections per process
+    log_level: str  # LEDGER_LOG_LEVEL
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("LEDGER_DATABASE_URL") or None,
+            data_dir=Path(os.environ.get("LEDGER_DATA_DIR", ".ledger-data")),
+            host=os.environ.get("LEDGER_HOST", "127.0.0.1"),
+            port=int(os.environ.get("LEDGER_PORT", "8000")),
+            pool_size=int(os.environ.get("LEDGER_POOL_SIZE", "20")),
+            log_level=os.environ.get("LEDGER_LOG_LEVEL", "info"),
+        )

@@ -1,0 +1,144 @@
+"""Refusals: one class per broken rule, each with the API's UPPER_SNAKE code.
+
+The ledger knows codes, never HTTP statuses (`api/errors.py` holds the only code -> status
+table). Inside a batch a refusal is a value: the writer catches it and answers that intent
+alone. When several rules fail, the first one checked wins; `ledger/decide.py` checks in the
+order documented in docs/api.md ("Order of checks").
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class Rejected(Exception):
+    """An intent the ledger refuses. Nothing of it is stored."""
+
+    code: ClassVar[str] = "INVALID_INPUT"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(Rejected):
+    code = "INVALID_INPUT"
+
+
+class NotFound(Rejected):
+    code = "NOT_FOUND"
+
+
+class AccountNotFound(Rejected):
+    code = "ACCOUNT_NOT_FOUND"
+
+
+class AccountsNotFound(Rejected):
+    code = "ACCOUNTS_NOT_FOUND"
+
+
+class AccountInactive(Rejected):
+    code = "ACCOUNT_INACTIVE"
+
+
+class DuplicateAccount(Rejected):
+    code = "DUPLICATE_ACCOUNT"
+
+
+class BalanceMismatch(Rejected):
+    code = "BALANCE_MISMATCH"
+
+
+class InvalidTaxCode(Rejected):
+    code = "INVALID_TAX_CODE"
+
+
+class MixedTaxModes(Rejected):
+    code = "MIXED_TAX_MODES"
+
+
+class TaxCodeNotFound(Rejected):
+    code = "TAX_CODE_NOT_FOUND"
+
+
+class DuplicateTaxCode(Rejected):
+    code = "DUPLICATE_TAX_CODE"
+
+
+class SystemTaxCodeDeleteForbidden(Rejected):
+    code = "SYSTEM_TAX_CODE_DELETE_FORBIDDEN"
+
+
+class NoChanges(Rejected):
+    code = "NO_CHANGES"
+
+
+class FxMismatch(Rejected):
+    code = "FX_AMOUNT_MISMATCH"
+
+
+class FxSelfAssessmentUnsupported(Rejected):
+    code = "FX_SELF_ASSESSMENT_UNSUPPORTED"
+
+
+class InvalidAdjustmentPeriod(Rejected):
+    code = "INVALID_ADJUSTMENT_PERIOD"
+
+
+class DocumentNotFound(Rejected):
+    code = "DOCUMENT_NOT_FOUND"
+
+
+class DuplicateSuspected(Rejected):
+    code = "DUPLICATE_SUSPECTED"
+
+
+class IdempotencyKeyReused(Rejected):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class AlreadyReversed(Rejected):
+    code = "ALREADY_REVERSED"
+
+
+class PeriodLocked(Rejected):
+    code = "PERIOD_LOCKED"
+
+
+class InvalidBalanceEntry(Rejected):
+    code = "INVALID_BALANCE_ENTRY"
+
+
+class AccountTypeNotAllowed(Rejected):
+    code = "ACCOUNT_TYPE_NOT_ALLOWED"
+
+
+class Account9000Missing(Rejected):
+    code = "ACCOUNT_9000_MISSING"
+
+
+class OpeningBalancesExist(Rejected):
+    code = "OPENING_BALANCES_EXIST"
+
+
+class DuplicateEmail(Rejected):
+    code = "DUPLICATE_EMAIL"
+
+
+class UserNotFound(Rejected):
+    code = "USER_NOT_FOUND"
+
+
+class ApiKeyNotFound(Rejected):
+    code = "API_KEY_NOT_FOUND"
+
+
+class TenantNotFound(Rejected):
+    code = "TENANT_NOT_FOUND"
+
+
+class Overloaded(Rejected):
+    """The tenant's queue is full: the caller should retry later (backpressure)."""
+
+    code = "OVERLOADED"

@@ -1,0 +1,226 @@
+"""Events: past-tense facts, frozen msgspec Structs with stable tags.
+
+The tag string (not the class name) is the stored topic. A released event is never edited:
+add a field with a default, or a `.v2` tag plus an upcaster in `ledger/store.py`.
+
+Streams: master data of a tenant (tenant, chart, accounts, tax codes, users, keys) is one
+stream whose id is the tenant id; every booking intent is its own stream (id = intent id).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final, Literal
+from uuid import UUID
+
+import msgspec
+
+Channel = Literal["api", "cli", "dashboard", "mcp", "bank_reconciliation", "translator", "system"]
+ActorType = Literal["api_key", "user", "system"]
+AccountType = Literal["asset", "liability", "equity", "revenue", "expense"]
+IntentKind = Literal["booking", "opening_balances", "reversal"]
+TaxKind = Literal[
+    "input",
+    "output",
+    "intra_eu_acquisition",
+    "reverse_charge",
+    "tax_free_intra_eu",
+    "tax_free_export",
+    "tax_free",
+]
+
+
+class Actor(msgspec.Struct, frozen=True, kw_only=True):
+    """Who did it: an API key (label and prefix), a user, or the system itself."""
+
+    actor_type: ActorType
+    label: str
+    user_id: UUID | None = None
+    key_prefix: str | None = None
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    tenant_id: UUID
+    actor: Actor
+    channel: Channel
+    recorded_at: datetime
+
+
+# --- master data (stream id = tenant id) -------------------------------------------------
+
+
+class TenantCreated(Event, tag="tenant_created.v1"):
+    company_name: str
+    tax_id: str | None
+    vat_id: str | None
+    legal_form: str | None
+    fiscal_year_start: int  # month 1..12
+    vat_registered: bool
+    account_framework: str  # "skr04" | "skr03"
+
+
+class AccountSpec(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+    number: str
+    name: str
+    type: AccountType
+    category: str | None
+    report_group: str | None
+    automatic: bool = False
+
+
+class ChartInstalled(Event, tag="chart_installed.v1"):
+    """The standard chart, carried in full so a replay never depends on shipped data files."""
+
+    framework: str
+    accounts: tuple[AccountSpec, ...]
+
+
+class AccountCreated(Event, tag="account_created.v1"):
+    account: AccountSpec
+
+
+class TaxCodeDefined(Event, tag="tax_code_defined.v1"):
+    code: str
+    label: str
+    description: str | None
+    rate_bp: int
+    vat_account: str | None
+    self_assess_account: str | None
+    kind: TaxKind
+    is_system: bool
+
+
+class TaxCodeChanged(Event, tag="tax_code_changed.v1"):
+    """The full new state of a code (label, rate, accounts, active flag) after a change."""
+
+    code: str
+    label: str
+    description: str | None
+    rate_bp: int
+    vat_account: str | None
+    self_assess_account: str | None
+    is_active: bool
+
+
+class UserCreated(Event, tag="user_created.v1"):
+    user_id: UUID
+    email: str
+    name: str
+    role: Literal["owner", "admin", "member"]
+
+
+class ApiKeyIssued(Event, tag="api_key_issued.v1"):
+    """Only the SHA-256 of the secret is recorded; the secret itself is shown once."""
+
+    key_id: UUID
+    user_id: UUID
+    label: str
+    key_prefix: str
+    key_hash: str
+    scopes: tuple[str, ...]
+    expires_at: datetime | None
+
+
+class ApiKeyRevoked(Event, tag="api_key_revoked.v1"):
+    key_id: UUID
+
+
+# --- bookings (stream id = intent id) -------------------------------------------------------
+
+
+class JournalLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One stored posting line: a debit/credit account pair and an amount (DATEV-style)."""
+
+    line_id: UUID | None = None  # stable id (DATEV's Buchungs-GUID), set when the line is numbered
+    journal_number: int
+    account_debit: str
+    account_credit: str
+    amount_cents: int
+    tax_code: str | None = None
+    fx_amount: Decimal | None = None
+    audit_hash: str
+    prev_hash: str
+
+
+class Fx(msgspec.Struct, frozen=True, kw_only=True):
+    """Document currency beside the EUR ledger: amount in `currency` = EUR total x rate."""
+
+    currency: str
+    amount: Decimal
+    rate: Decimal  # units of `currency` per 1 EUR (ECB quotation)
+    rate_date: date
+    rate_source: Literal["ECB", "manual", "bank"]
+
+
+class BookingPosted(Event, tag="booking_posted.v1"):
+    intent_id: UUID
+    kind: IntentKind
+    booking_date: date
+    period: str  # "YYYY-MM" or "YYYY-P13" / "YYYY-P14"
+    description: str
+    lines: tuple[JournalLine, ...]
+    total_cents: int
+    fx: Fx | None = None
+    external_reference: str | None = None
+    custom_metadata: dict[str, str | int | float | bool | None] | None = None
+    document_id: UUID | None = None
+    reverses_intent_id: UUID | None = None
+    reason: str | None = None
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+    fingerprint: str | None = None  # duplicate check: date, reference, input lines (docs/api.md)
+
+
+LedgerEvent = (
+    TenantCreated
+    | ChartInstalled
+    | AccountCreated
+    | TaxCodeDefined
+    | TaxCodeChanged
+    | UserCreated
+    | ApiKeyIssued
+    | ApiKeyRevoked
+    | BookingPosted
+)
+
+LEDGER_TOPICS: Final = tuple(
+    event.__struct_config__.tag  # type: ignore[misc]
+    for event in LedgerEvent.__args__  # type: ignore[attr-defined]
+)  # the topics this module decodes; other topics in `events` belong to library aggregates
+
+MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
+    TenantCreated,
+    ChartInstalled,
+    AccountCreated,
+    TaxCodeDefined,
+    TaxCodeChanged,
+    UserCreated,
+    ApiKeyIssued,
+    ApiKeyRevoked,
+)
+
+
+LINE_ID_NAMESPACE: Final = UUID("5b0c1d8e-4c4f-4d36-9a55-6c6564676572")
+
+
+def line_id_for(intent_id: UUID, journal_number: int) -> UUID:
+    """A posting line's id: derived from its intent and number, stored in the event."""
+    return uuid.uuid5(LINE_ID_NAMESPACE, f"{intent_id}:{journal_number}")
+
+
+def topic_of(event: Event) -> str:
+    return event.__struct_config__.tag  # type: ignore[return-value]
+
+
+_encoder = msgspec.json.Encoder(decimal_format="string")
+_decoder = msgspec.json.Decoder(LedgerEvent)
+
+
+def encode_event(event: Event) -> bytes:
+    return _encoder.encode(event)
+
+
+def decode_event(state: bytes) -> LedgerEvent:
+    return _decoder.decode(state)

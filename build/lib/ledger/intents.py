@@ -1,0 +1,154 @@
+"""Intents: what a caller asks the ledger to do, in imperative names and integer cents.
+
+`api/` builds these from the wire Structs (which carry Decimals); the writer decides each one
+against the tenant's state (`ledger/decide.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+
+from ledger.events import AccountType, Actor, Channel, Fx, TaxKind
+
+Side = Literal["debit", "credit"]
+
+
+class Intent(msgspec.Struct, frozen=True, kw_only=True):
+    tenant_id: UUID
+    actor: Actor
+    channel: Channel
+
+
+class Retryable(Intent, frozen=True, kw_only=True):
+    """An intent that may be retried: the same key with the same body answers the original."""
+
+    idempotency_key: str | None = None
+    request_hash: str = ""
+
+
+class BookingLine(msgspec.Struct, frozen=True, kw_only=True):
+    account_number: str
+    side: Side
+    amount_cents: int
+    tax_code: str | None = None
+
+
+class PostBooking(Retryable, frozen=True, kw_only=True):
+    intent_id: UUID
+    booking_date: date
+    description: str
+    lines: tuple[BookingLine, ...]
+    skip_duplicate_check: bool = False
+    adjustment_period: Literal[13, 14] | None = None
+    fx: Fx | None = None
+    external_reference: str | None = None
+    custom_metadata: dict[str, str | int | float | bool | None] | None = None
+    document_id: UUID | None = None
+
+
+class OpeningBalance(msgspec.Struct, frozen=True, kw_only=True):
+    account_number: str
+    debit_cents: int
+    credit_cents: int
+
+
+class PostOpeningBalances(Retryable, frozen=True, kw_only=True):
+    intent_id: UUID
+    booking_date: date
+    balances: tuple[OpeningBalance, ...]
+
+
+class ReverseBooking(Retryable, frozen=True, kw_only=True):
+    intent_id: UUID  # the new reversal intent
+    original_intent_id: UUID
+    reason: str | None = None
+    posting_mode: Literal["current_period", "original_period"] = "current_period"
+
+
+class CreateTenant(Intent, frozen=True, kw_only=True):
+    company_name: str
+    tax_id: str | None = None
+    vat_id: str | None = None
+    legal_form: str | None = None
+    fiscal_year_start: int = 1
+    vat_registered: bool = True
+    account_framework: Literal["skr04", "skr03"] = "skr04"
+
+
+class CreateAccount(Intent, frozen=True, kw_only=True):
+    number: str
+    name: str
+    type: AccountType
+    category: str | None = None
+    report_group: str | None = None
+
+
+class DefineTaxCode(Intent, frozen=True, kw_only=True):
+    code: str
+    label: str
+    description: str | None
+    rate_bp: int
+    vat_account: str | None
+    self_assess_account: str | None
+    kind: TaxKind | None = None  # derived when absent: self-assessing codes are reverse_charge
+
+
+class Unset(msgspec.Struct, frozen=True):
+    """Marks a field a change leaves as it is (distinct from an explicit null)."""
+
+
+UNSET_FIELD = Unset()
+
+
+class ChangeTaxCode(Intent, frozen=True, kw_only=True):
+    code: str
+    label: str | Unset = UNSET_FIELD
+    description: str | Unset | None = UNSET_FIELD
+    rate_bp: int | Unset = UNSET_FIELD
+    vat_account: str | Unset = UNSET_FIELD
+    self_assess_account: str | Unset | None = UNSET_FIELD
+    is_active: bool | Unset = UNSET_FIELD
+
+
+class DeactivateTaxCode(Intent, frozen=True, kw_only=True):
+    code: str
+
+
+class CreateUser(Intent, frozen=True, kw_only=True):
+    user_id: UUID
+    email: str
+    name: str
+    role: Literal["owner", "admin", "member"]
+
+
+class IssueApiKey(Intent, frozen=True, kw_only=True):
+    key_id: UUID
+    user_id: UUID
+    label: str
+    key_prefix: str
+    key_hash: str
+    scopes: tuple[str, ...]
+    expires_at: datetime | None = None
+
+
+class RevokeApiKey(Intent, frozen=True, kw_only=True):
+    key_id: UUID
+
+
+AnyIntent = (
+    PostBooking
+    | PostOpeningBalances
+    | ReverseBooking
+    | CreateTenant
+    | CreateAccount
+    | DefineTaxCode
+    | ChangeTaxCode
+    | DeactivateTaxCode
+    | CreateUser
+    | IssueApiKey
+    | RevokeApiKey
+)

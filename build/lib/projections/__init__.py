@@ -1,0 +1,1 @@
+"""Read side: folds events into read tables, answers queries, writes exports."""

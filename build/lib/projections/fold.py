@@ -1,0 +1,386 @@
+"""Pure folds: one event in, the row changes of the read tables out.
+
+The same functions serve the live path (applied inside the writer's transaction, so a client
+reads its own writes at once) and `ledger projections rebuild`, which replays every event from
+position 0 into empty tables and must produce the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Final
+from uuid import UUID
+
+import msgspec
+
+from ledger.events import (
+    AccountCreated,
+    AccountSpec,
+    ApiKeyIssued,
+    ApiKeyRevoked,
+    BookingPosted,
+    ChartInstalled,
+    Event,
+    TaxCodeChanged,
+    TaxCodeDefined,
+    TenantCreated,
+    UserCreated,
+)
+
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "tenants": (
+        "id",
+        "company_name",
+        "tax_id",
+        "vat_id",
+        "legal_form",
+        "fiscal_year_start",
+        "vat_registered",
+        "account_framework",
+        "created_at",
+    ),
+    "users": ("id", "tenant_id", "email", "name", "role", "is_active", "created_at"),
+    "api_keys": (
+        "id",
+        "tenant_id",
+        "user_id",
+        "label",
+        "key_prefix",
+        "key_hash",
+        "scopes",
+        "expires_at",
+        "revoked_at",
+        "created_at",
+    ),
+    "accounts": (
+        "tenant_id",
+        "number",
+        "name",
+        "type",
+        "category",
+        "report_group",
+        "is_system",
+        "is_active",
+        "automatic",
+        "created_at",
+    ),
+    "tax_codes": (
+        "tenant_id",
+        "code_key",
+        "code",
+        "label",
+        "description",
+        "rate_bp",
+        "vat_account",
+        "self_assess_account",
+        "kind",
+        "is_system",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
+    "intents": (
+        "intent_id",
+        "tenant_id",
+        "position",
+        "kind",
+        "booking_date",
+        "period",
+        "description",
+        "event_count",
+        "total_cents",
+        "first_journal_number",
+        "last_journal_number",
+        "currency",
+        "fx",
+        "external_reference",
+        "custom_metadata",
+        "document_id",
+        "reverses_intent_id",
+        "reversed_by_intent_id",
+        "reason",
+        "idempotency_key",
+        "request_hash",
+        "fingerprint",
+        "created_at",
+        "created_by",
+        "actor_type",
+        "actor_key_prefix",
+        "channel",
+    ),
+    "journal_lines": (
+        "tenant_id",
+        "journal_number",
+        "id",
+        "intent_id",
+        "booking_date",
+        "period",
+        "account_debit",
+        "account_credit",
+        "amount_cents",
+        "tax_code",
+        "fx_amount",
+        "audit_hash",
+        "prev_hash",
+    ),
+}
+# Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
+READ_TABLES: Final = (*COLUMNS, "account_balances")
+
+
+class Insert(msgspec.Struct, frozen=True):
+    table: str
+    row: tuple[Any, ...]
+
+
+class Update(msgspec.Struct, frozen=True):
+    """Set `values` on the row of `table` whose key columns equal `key`."""
+
+    table: str
+    key: tuple[Any, ...]
+    values: dict[str, Any]
+
+
+class BalanceDelta(msgspec.Struct, frozen=True):
+    tenant_id: UUID
+    account_number: str
+    booking_date: date
+    period: str
+    debit_cents: int
+    credit_cents: int
+    line_count: int
+
+
+Change = Insert | Update | BalanceDelta
+
+UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "tax_codes": ("tenant_id", "code_key"),
+    "api_keys": ("id",),
+    "intents": ("intent_id",),
+}
+
+_json = msgspec.json.Encoder(decimal_format="string")
+
+
+def changes_of(event: Event, position: int) -> Iterable[Change]:
+    match event:
+        case TenantCreated():
+            yield Insert(
+                "tenants",
+                (
+                    event.tenant_id,
+                    event.company_name,
+                    event.tax_id,
+                    event.vat_id,
+                    event.legal_form,
+                    event.fiscal_year_start,
+                    event.vat_registered,
+                    event.account_framework,
+                    event.recorded_at,
+                ),
+            )
+        case ChartInstalled(accounts=accounts):
+            for account in accounts:
+                yield _account_row(event, account, is_system=True)
+        case AccountCreated(account=account):
+            yield _account_row(event, account, is_system=False)
+        case TaxCodeDefined():
+            yield Insert(
+                "tax_codes",
+                (
+                    event.tenant_id,
+                    event.code.upper(),
+                    event.code,
+                    event.label,
+                    event.description,
+                    event.rate_bp,
+                    event.vat_account,
+                    event.self_assess_account,
+                    event.kind,
+                    event.is_system,
+                    True,
+                    event.recorded_at,
+                    event.recorded_at,
+                ),
+            )
+        case TaxCodeChanged():
+            yield Update(
+                "tax_codes",
+                (event.tenant_id, event.code.upper()),
+                {
+                    "label": event.label,
+                    "description": event.description,
+                    "rate_bp": event.rate_bp,
+                    "vat_account": event.vat_account,
+                    "self_assess_account": event.self_assess_account,
+                    "is_active": event.is_active,
+                    "updated_at": event.recorded_at,
+                },
+            )
+        case UserCreated():
+            yield Insert(
+                "users",
+                (
+                    event.user_id,
+                    event.tenant_id,
+                    event.email,
+                    event.name,
+                    event.role,
+                    True,
+                    event.recorded_at,
+                ),
+            )
+        case ApiKeyIssued():
+            yield Insert(
+                "api_keys",
+                (
+                    event.key_id,
+                    event.tenant_id,
+                    event.user_id,
+                    event.label,
+                    event.key_prefix,
+                    event.key_hash,
+                    list(event.scopes),
+                    event.expires_at,
+                    None,
+                    event.recorded_at,
+                ),
+            )
+        case ApiKeyRevoked():
+            yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
+        case BookingPosted():
+            yield from _booking_changes(event, position)
+
+
+def _account_row(event: Event, account: AccountSpec, *, is_system: bool) -> Insert:
+    return Insert(
+        "accounts",
+        (
+            event.tenant_id,
+            account.number,
+            account.name,
+            account.type,
+            account.category,
+            account.report_group,
+            is_system,
+            True,
+            account.automatic,
+            event.recorded_at,
+        ),
+    )
+
+
+def _booking_changes(event: BookingPosted, position: int) -> Iterable[Change]:
+    lines = event.lines
+    yield Insert(
+        "intents",
+        (
+            event.intent_id,
+            event.tenant_id,
+            position,
+            event.kind,
+            event.booking_date,
+            event.period,
+            event.description,
+            len(lines),
+            event.total_cents,
+            lines[0].journal_number if lines else None,
+            lines[-1].journal_number if lines else None,
+            "EUR",
+            _json_text(event.fx),
+            event.external_reference,
+            _json_text(event.custom_metadata),
+            event.document_id,
+            event.reverses_intent_id,
+            None,
+            event.reason,
+            event.idempotency_key,
+            event.request_hash,
+            event.fingerprint,
+            event.recorded_at,
+            event.actor.label,
+            event.actor.actor_type,
+            event.actor.key_prefix,
+            event.channel,
+        ),
+    )
+    for line in lines:
+        yield Insert(
+            "journal_lines",
+            (
+                event.tenant_id,
+                line.journal_number,
+                line.line_id,
+                event.intent_id,
+                event.booking_date,
+                event.period,
+                line.account_debit,
+                line.account_credit,
+                line.amount_cents,
+                line.tax_code,
+                line.fx_amount,
+                line.audit_hash,
+                line.prev_hash,
+            ),
+        )
+        yield BalanceDelta(
+            event.tenant_id,
+            line.account_debit,
+            event.booking_date,
+            event.period,
+            line.amount_cents,
+            0,
+            1,
+        )
+        yield BalanceDelta(
+            event.tenant_id,
+            line.account_credit,
+            event.booking_date,
+            event.period,
+            0,
+            line.amount_cents,
+            1,
+        )
+    if event.reverses_intent_id is not None:
+        yield Update(
+            "intents",
+            (event.reverses_intent_id,),
+            {
+                "reversed_by_intent_id": event.intent_id,
+            },
+        )
+
+
+def _json_text(value: object) -> str | None:
+    return None if value is None else _json.encode(value).decode()
+
+
+class BalanceTotals:
+    """Deltas summed per (tenant, account, day, period): one upsert row per key."""
+
+    def __init__(self) -> None:
+        self._sums: dict[tuple[UUID, str, date, str], list[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._sums)
+
+    def add(self, delta: BalanceDelta) -> None:
+        key = (delta.tenant_id, delta.account_number, delta.booking_date, delta.period)
+        sums = self._sums.get(key)
+        if sums is None:
+            self._sums[key] = [delta.debit_cents, delta.credit_cents, delta.line_count]
+        else:
+            sums[0] += delta.debit_cents
+            sums[1] += delta.credit_cents
+            sums[2] += delta.line_count
+
+    def deltas(self) -> list[BalanceDelta]:
+        return [BalanceDelta(*key, *sums) for key, sums in sorted(self._sums.items())]
+
+
+def merge_deltas(deltas: Iterable[BalanceDelta]) -> list[BalanceDelta]:
+    totals = BalanceTotals()
+    for delta in deltas:
+        totals.add(delta)
+    return totals.deltas()

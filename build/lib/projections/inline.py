@@ -1,0 +1,138 @@
+"""The read models kept current inside the writer's transaction (ADR 0003: read-your-writes).
+
+`InlineReadModel` is what `ledger.writer` calls: `prefetch` finds the intents a batch refers
+to (retries, duplicates, reversal targets, opening balances), `apply` folds the appended
+events into the read tables and stores the position, all in the append transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from ledger.decide import booking_fingerprint
+from ledger.events import ApiKeyRevoked, Fx
+from ledger.intents import AnyIntent, PostBooking, PostOpeningBalances, Retryable, ReverseBooking
+from ledger.state import KnownIntent, KnownLine, Lookups
+from ledger.store import StoredEvent
+from projections.apply import INLINE_PROJECTION, apply_changes
+from projections.fold import changes_of
+
+AUTH_CHANNEL = "ledger_auth"  # api/key_cache.py listens here
+
+KNOWN_INTENT_COLUMNS = (
+    "intent_id, kind, booking_date, period, description, event_count, total_cents,"
+    " first_journal_number, last_journal_number, reverses_intent_id, reversed_by_intent_id,"
+    " idempotency_key, request_hash, external_reference, fingerprint, fx"
+)
+_fx_decoder = msgspec.json.Decoder(Fx)
+
+
+class InlineReadModel:
+    async def prefetch(
+        self, conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent]
+    ) -> Lookups:
+        keys, references, targets, fingerprints, dates = _lookup_keys(intents)
+        lookups = Lookups()
+        if not (keys or references or targets or fingerprints or dates):
+            return lookups
+        rows = await conn.fetch(
+            f"select {KNOWN_INTENT_COLUMNS} from intents where tenant_id = $1 and ("
+            " idempotency_key = any($2::text[]) or external_reference = any($3::text[])"
+            " or intent_id = any($4::uuid[])"
+            " or (fingerprint = any($5::text[]) and reversed_by_intent_id is null)"
+            " or (kind = 'opening_balances' and reversed_by_intent_id is null"
+            "     and booking_date = any($6::date[])))",
+            tenant_id,
+            keys,
+            references,
+            targets,
+            fingerprints,
+            dates,
+        )
+        lines = await _lines_of(conn, tenant_id, targets) if targets else {}
+        for row in sorted(rows, key=lambda r: r["first_journal_number"] or 0):
+            lookups.remember(_known(row, lines.get(row["intent_id"], ())))
+        return lookups
+
+    async def apply(self, conn: asyncpg.Connection, stored: Sequence[StoredEvent]) -> None:
+        await apply_changes(
+            conn,
+            (change for s in stored for change in changes_of(s.event, s.position)),
+            position=(INLINE_PROJECTION, stored[-1].position),
+        )
+        revoking = {str(s.tenant_id) for s in stored if isinstance(s.event, ApiKeyRevoked)}
+        for tenant_id in sorted(revoking):
+            # Delivered on commit: serving processes drop the tenant's cached keys at once.
+            await conn.execute("select pg_notify($1, $2)", AUTH_CHANNEL, tenant_id)
+
+
+def _lookup_keys(intents: Sequence[AnyIntent]):
+    keys: list[str] = []
+    references: list[str] = []
+    targets: list[UUID] = []
+    fingerprints: list[str] = []
+    dates = []
+    for intent in intents:
+        if isinstance(intent, Retryable) and intent.idempotency_key is not None:
+            keys.append(intent.idempotency_key)
+        match intent:
+            case PostBooking():
+                if intent.external_reference is not None and intent.idempotency_key is None:
+                    references.append(intent.external_reference)
+                if not intent.skip_duplicate_check:
+                    fingerprints.append(booking_fingerprint(intent))
+            case ReverseBooking():
+                targets.append(intent.original_intent_id)
+            case PostOpeningBalances():
+                dates.append(intent.booking_date)
+    return keys, references, targets, fingerprints, dates
+
+
+async def _lines_of(
+    conn: asyncpg.Connection, tenant_id: UUID, intent_ids: list[UUID]
+) -> dict[UUID, list[KnownLine]]:
+    rows = await conn.fetch(
+        "select intent_id, account_debit, account_credit, amount_cents, tax_code, fx_amount"
+        " from journal_lines where tenant_id = $1 and intent_id = any($2::uuid[])"
+        " order by journal_number",
+        tenant_id,
+        intent_ids,
+    )
+    lines: dict[UUID, list[KnownLine]] = {}
+    for row in rows:
+        lines.setdefault(row["intent_id"], []).append(
+            KnownLine(
+                account_debit=row["account_debit"],
+                account_credit=row["account_credit"],
+                amount_cents=row["amount_cents"],
+                tax_code=row["tax_code"],
+                fx_amount=str(row["fx_amount"]) if row["fx_amount"] is not None else None,
+            )
+        )
+    return lines
+
+
+def _known(row: asyncpg.Record, lines: Sequence[KnownLine]) -> KnownIntent:
+    return KnownIntent(
+        intent_id=row["intent_id"],
+        kind=row["kind"],
+        booking_date=row["booking_date"],
+        period=row["period"],
+        description=row["description"],
+        event_count=row["event_count"],
+        total_cents=row["total_cents"],
+        first_journal_number=row["first_journal_number"],
+        last_journal_number=row["last_journal_number"],
+        reverses_intent_id=row["reverses_intent_id"],
+        reversed_by_intent_id=row["reversed_by_intent_id"],
+        idempotency_key=row["idempotency_key"],
+        request_hash=row["request_hash"],
+        external_reference=row["external_reference"],
+        fingerprint=row["fingerprint"],
+        fx=_fx_decoder.decode(row["fx"]) if row["fx"] is not None else None,
+        lines=tuple(lines),
+    )

@@ -1,0 +1,95 @@
+"""Config module: tax codes and the tenant's master data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from schemas import limits
+from schemas.journal import NO_NUL_PATTERN, AccountNumber, Out, TaxCodeName, Wire
+
+Label = Annotated[
+    str, Meta(min_length=1, max_length=limits.TAX_LABEL_CHARS_MAX, pattern=NO_NUL_PATTERN)
+]
+TaxDescription = Annotated[
+    str, Meta(max_length=limits.TAX_DESCRIPTION_CHARS_MAX, pattern=NO_NUL_PATTERN)
+]
+
+
+def check_rate(rate: Decimal) -> None:
+    if not rate.is_finite() or rate < 0 or rate > 100:
+        raise ValueError("rate must be a percentage from 0 to 100")
+    if rate != rate.quantize(Decimal("0.01")):
+        raise ValueError("rate must have at most two decimal places")
+
+
+class TaxCodeOut(Out, kw_only=True):
+    code: str
+    label: str
+    description: str | None
+    rate: Decimal
+    vat_account: str | None
+    self_assess_account: str | None
+    has_self_assess: bool
+    kind: str
+    is_system: bool
+    is_active: bool
+    created_at: datetime
+
+
+class TaxCodesOut(Out, kw_only=True):
+    tax_codes: list[TaxCodeOut]
+
+
+class CreateTaxCodeIn(Wire, kw_only=True):
+    code: TaxCodeName
+    label: Label
+    description: TaxDescription | None = None
+    rate: Decimal
+    vat_account: AccountNumber
+    self_assess_account: AccountNumber | None = None
+
+    def __post_init__(self) -> None:
+        check_rate(self.rate)
+
+
+class PatchTaxCodeIn(Wire, kw_only=True):
+    """Partial update: absent fields stay; `null` clears description / self-assessment."""
+
+    label: Label | msgspec.UnsetType = msgspec.UNSET
+    description: TaxDescription | msgspec.UnsetType | None = msgspec.UNSET
+    rate: Decimal | msgspec.UnsetType = msgspec.UNSET
+    vat_account: AccountNumber | msgspec.UnsetType = msgspec.UNSET
+    self_assess_account: AccountNumber | msgspec.UnsetType | None = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rate, msgspec.UnsetType):
+            check_rate(self.rate)
+
+
+class TaxCodePatchedOut(Out, kw_only=True):
+    code: str
+    label: str
+    is_active: bool
+
+
+class TaxCodeDeletedOut(Out, kw_only=True):
+    code: str
+    is_active: bool
+
+
+class TenantOut(Out, kw_only=True):
+    id: UUID
+    company_name: str
+    tax_id: str | None
+    vat_id: str | None
+    legal_form: str | None
+    fiscal_year_start: int
+    vat_registered: bool
+    account_framework: Literal["skr04", "skr03"]
