@@ -70,9 +70,9 @@ class RebuildResult(msgspec.Struct, frozen=True, kw_only=True):
     events_per_s: float
     lines_per_s: float
     cpu_core_percent: dict[str, float]
-    # Events per CPU second of the replaying process and PostgreSQL together: the rate the
-    # rebuild (which alternates between the two) reaches when nothing else wants the cores.
-    events_per_cpu_s: float
+    # Lines per CPU second of the replaying process and PostgreSQL together: the rate the
+    # rebuild reaches when nothing else wants the cores.
+    lines_per_cpu_s: float
 
 
 class Results(msgspec.Struct, kw_only=True):
@@ -281,7 +281,7 @@ def _rebuild_line(rebuild: RebuildResult) -> str:
     return (
         f"Rebuild: {rebuild.events:,} events ({rebuild.journal_lines:,} journal lines) in "
         f"{rebuild.seconds:.1f} s = {rebuild.events_per_s:,.0f} events/s, "
-        f"{rebuild.lines_per_s:,.0f} lines/s; {rebuild.events_per_cpu_s:,.0f} events per CPU "
+        f"{rebuild.lines_per_s:,.0f} lines/s; {rebuild.lines_per_cpu_s:,.0f} lines per CPU "
         f"second (replaying process + PostgreSQL); CPU (% of a core): {cpu}"
     )
 

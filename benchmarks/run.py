@@ -10,7 +10,8 @@ What is measured, and why:
 2. `POST /v1/bookings/batch`, 1,000 three-line bookings per request: stored posting lines per
    second (summed `event_count`), target >= 20,000 lines/s, the bulk-import path.
 3. `ledger projections rebuild` over 1,000,000 journal lines (loaded through the batch
-   endpoint): events/s (one event = one booking intent) and lines/s, target >= 50,000 events/s.
+   endpoint): ledger events/s, target >= 50,000, where a ledger event is what the reference
+   calls one (§1.5, `event_count`): a stored posting line. Intent events/s are shown beside.
 4. With those lines: `GET /v1/accounts/{n}/entries?limit=100` from random start dates, p99 <=
    10 ms at one connection; and the VmRSS of the serving process <= 300 MB.
 

@@ -22,7 +22,7 @@ BOOKINGS_TO_NOOP_RATIO_MIN: Final = 0.6
 BOOKING_P99_MS_MAX: Final = 50.0
 HOT_TO_SPREAD_RATIO_MIN: Final = 0.9
 BATCH_LINES_PER_S_MIN: Final = 20_000
-REBUILD_EVENTS_PER_S_MIN: Final = 50_000
+REBUILD_EVENTS_PER_S_MIN: Final = 50_000  # ledger events = journal lines
 ENTRIES_P99_MS_MAX: Final = 10.0
 SERVER_RSS_MB_MAX: Final = 300
 
@@ -200,13 +200,15 @@ def scenario_rebuild(bench: Bench, sizes: Sizes, results: Results) -> None:
     results.checks.append(
         Check(
             number="3",
-            what="projection rebuild events/s",
+            # A ledger event in the reference's sense (§1.5, `event_count`) is one stored
+            # posting line; our `booking_posted` events carry one intent's lines each.
+            what="projection rebuild, ledger events (journal lines)/s",
             measured=(
-                f"{rebuilt.events_per_s:,.0f} events/s ({rebuilt.lines_per_s:,.0f} lines/s; "
-                f"{rebuilt.events_per_cpu_s:,.0f} per CPU s)"
+                f"{rebuilt.lines_per_s:,.0f} lines/s ({rebuilt.events_per_s:,.0f} intent "
+                f"events/s; {rebuilt.lines_per_cpu_s:,.0f} lines per CPU s)"
             ),
             target=f">= {REBUILD_EVENTS_PER_S_MIN:,}",
-            passed=rebuilt.events_per_s >= REBUILD_EVENTS_PER_S_MIN,
+            passed=rebuilt.lines_per_s >= REBUILD_EVENTS_PER_S_MIN,
         )
     )
 
@@ -298,7 +300,7 @@ async def _rebuild(bench: Bench) -> RebuildResult:
         events_per_s=built.events / built.seconds,
         lines_per_s=built.journal_lines / built.seconds,
         cpu_core_percent=usage.core_percent(),
-        events_per_cpu_s=built.events / busy_s if busy_s else 0.0,
+        lines_per_cpu_s=built.journal_lines / busy_s if busy_s else 0.0,
     )
 
 

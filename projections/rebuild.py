@@ -1,32 +1,38 @@
 """`ledger projections rebuild`: empty the read tables and replay every event from position 0.
 
 It runs in one transaction under the store's position lock, so writers wait and readers keep
-seeing the old tables until the new ones are complete. The folds are the live ones
-(`projections/fold.py`); only the batching differs:
-- secondary indexes are dropped before the replay and built again after it (building an
-  index once is far cheaper than maintaining it row by row);
-- a second connection reads the next page of events while this one writes the last;
-- balance deltas are summed in memory over the whole replay and written once.
+seeing the old tables until the new ones are complete. Two folds produce the rows:
+- master data (tenants, charts, accounts, tax codes, users, keys: few events) goes through
+  the live Python fold of `projections/fold.py`;
+- bookings, nearly every event, are folded inside PostgreSQL by the set-based statements of
+  `projections/replay_sql.py`, one range of positions at a time, and the balances are summed
+  from the rebuilt journal at the end (ADR 0004).
+Secondary indexes are dropped before the replay and built again after it: building an index
+once is far cheaper than maintaining it row by row.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator
 from typing import Final
 
 import asyncpg
 import msgspec
 
 from ledger.events import LEDGER_TOPICS
-from ledger.store import POSITION_LOCK_KEY, StoredEvent, read_events
-from projections.apply import INLINE_PROJECTION, apply_changes, store_position, upsert_balances
-from projections.fold import READ_TABLES, BalanceDelta, BalanceTotals, Change, changes_of
+from ledger.store import POSITION_LOCK_KEY, read_events
+from projections.apply import INLINE_PROJECTION, apply_changes, store_position
+from projections.fold import READ_TABLES, Change, changes_of
+from projections.replay_sql import (
+    BOOKING_TOPIC,
+    INSERT_BALANCES,
+    INSERT_BOOKINGS,
+    LINK_REVERSALS,
+)
 
-REPLAY_PAGE_EVENTS: Final = 10_000
-PAGES_AHEAD_MAX: Final = 2  # pages the reader may hold before the writer takes them
+MASTER_DATA_TOPICS: Final = tuple(topic for topic in LEDGER_TOPICS if topic != BOOKING_TOPIC)
+REPLAY_PAGE_EVENTS: Final = 10_000  # master-data events per page
+BOOKING_POSITIONS_PER_STATEMENT: Final = 50_000  # bounds the parsed JSON PostgreSQL holds
 
 
 class RebuildReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,35 +44,60 @@ class RebuildReport(msgspec.Struct, frozen=True, kw_only=True):
 
 async def rebuild(pool: asyncpg.Pool) -> RebuildReport:
     started = time.perf_counter()
-    events = lines = position = 0
-    totals = BalanceTotals()
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("select pg_advisory_xact_lock($1)", POSITION_LOCK_KEY)
         await conn.execute(f"truncate {', '.join(READ_TABLES)}")
         index_definitions = await _drop_secondary_indexes(conn)
-        async for page in _pages_read_ahead(pool):
-            rows: list[Change] = []
-            for stored in page:
-                for change in changes_of(stored.event, stored.position):
-                    if isinstance(change, BalanceDelta):
-                        totals.add(change)
-                    else:
-                        rows.append(change)
-            await apply_changes(conn, rows)
-            events += len(page)
-            lines += sum(len(getattr(s.event, "lines", ())) for s in page)
-            position = page[-1].position
-        if totals:
-            await upsert_balances(conn, totals.deltas())
+        # Enough sort memory for PostgreSQL to build each index with parallel workers.
+        await conn.execute("set local maintenance_work_mem = '256MB'")
+        master_events = await _replay_master_data(conn)
+        bookings, lines = await _replay_bookings(conn)
         for definition in index_definitions:
             await conn.execute(definition)
+        position = await conn.fetchval(
+            "select coalesce(max(position), 0) from events where topic = any($1)",
+            list(LEDGER_TOPICS),
+        )
         await store_position(conn, INLINE_PROJECTION, position)
     return RebuildReport(
-        events=events,
+        events=master_events + bookings,
         journal_lines=lines,
         position=position,
         seconds=time.perf_counter() - started,
     )
+
+
+async def _replay_master_data(conn: asyncpg.Connection) -> int:
+    events = 0
+    pages = read_events(conn, topics=MASTER_DATA_TOPICS, page_events=REPLAY_PAGE_EVENTS)
+    async for page in pages:
+        rows: list[Change] = []
+        for stored in page:
+            rows.extend(changes_of(stored.event, stored.position))
+        await apply_changes(conn, rows)
+        events += len(page)
+    return events
+
+
+async def _replay_bookings(conn: asyncpg.Connection) -> tuple[int, int]:
+    """Fold every booking event in SQL; returns (events, journal lines)."""
+    last = await conn.fetchval(
+        "select coalesce(max(position), 0) from events where topic = $1", BOOKING_TOPIC
+    )
+    lines = 0
+    for after in range(0, last, BOOKING_POSITIONS_PER_STATEMENT):
+        status = await conn.execute(
+            INSERT_BOOKINGS, BOOKING_TOPIC, after, after + BOOKING_POSITIONS_PER_STATEMENT
+        )
+        lines += _row_count(status)
+    await conn.execute(LINK_REVERSALS)
+    await conn.execute(INSERT_BALANCES)
+    events = await conn.fetchval("select count(*) from intents")
+    return events, lines
+
+
+def _row_count(status: str) -> int:
+    return int(status.rsplit(" ", 1)[1])  # "INSERT 0 <rows>"
 
 
 async def _drop_secondary_indexes(conn: asyncpg.Connection) -> list[str]:
@@ -81,31 +112,3 @@ async def _drop_secondary_indexes(conn: asyncpg.Connection) -> list[str]:
     for row in rows:
         await conn.execute(f"drop index {row['name']}")
     return [row["definition"] for row in rows]
-
-
-async def _pages_read_ahead(pool: asyncpg.Pool) -> AsyncIterator[list[StoredEvent]]:
-    """Pages of all events, read on a connection of their own while the caller writes.
-
-    Events are append-only and the caller holds the position lock, so the reader (outside
-    the caller's transaction) sees exactly the events committed before the rebuild began.
-    """
-    queue: asyncio.Queue[list[StoredEvent] | None] = asyncio.Queue(PAGES_AHEAD_MAX)
-
-    async def read() -> None:
-        try:
-            async with pool.acquire() as reader:
-                pages = read_events(reader, topics=LEDGER_TOPICS, page_events=REPLAY_PAGE_EVENTS)
-                async for page in pages:
-                    await queue.put(page)
-        finally:
-            await queue.put(None)  # the end, or a failure that `await task` will raise
-
-    task = asyncio.create_task(read(), name="rebuild-reader")
-    try:
-        while (page := await queue.get()) is not None:
-            yield page
-        await task  # surfaces a reader failure
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
