@@ -22,7 +22,7 @@ from api.bootstrap import Ledger, create_tenant, create_user, issue_key, open_le
 from api.settings import Settings
 from ledger.errors import Rejected
 from ledger.postgres import migrate
-from ledger.verify import verify_tenant
+from ledger.verify import verify_closings, verify_tenant
 from projections import queries
 from projections.rebuild import rebuild
 
@@ -289,7 +289,7 @@ def keys_revoke(tenant: str, key_id: UUID) -> None:
 @main.command()
 @click.option("--tenant", default=None, help="Only this tenant (id or company name).")
 def verify(tenant: str | None) -> None:
-    """Recompute every hash chain; report the first broken link. Exit 1 if any is broken."""
+    """Recompute every hash chain and closing hash; exit 1 if any is broken."""
 
     async def work(ledger: Ledger) -> bool:
         if tenant is not None:
@@ -301,19 +301,28 @@ def verify(tenant: str | None) -> None:
         for tenant_id in tenant_ids:
             async with ledger.pool.acquire() as conn:
                 report = await verify_tenant(conn, tenant_id)
+                closings = await verify_closings(conn, tenant_id)
             if report.broken is None:
                 click.echo(
                     f"{tenant_id}  ok      {report.lines_checked} lines, head "
                     f"{report.head_journal_number} {report.head_hash[:16]}…"
                 )
-                continue
-            all_ok = False
-            broken = report.broken
-            click.echo(
-                f"{tenant_id}  BROKEN  at journal_number {broken.journal_number}"
-                f" (intent {broken.intent_id}): {broken.problem}; expected {broken.expected},"
-                f" found {broken.found}"
-            )
+            else:
+                all_ok = False
+                broken = report.broken
+                click.echo(
+                    f"{tenant_id}  BROKEN  at journal_number {broken.journal_number}"
+                    f" (intent {broken.intent_id}): {broken.problem}; expected "
+                    f"{broken.expected}, found {broken.found}"
+                )
+            for check in closings:
+                all_ok = all_ok and check.ok
+                verdict = "ok     " if check.ok else "CHANGED"
+                click.echo(
+                    f"{tenant_id}  {verdict} closing of {check.period}: recorded "
+                    f"{check.recorded[:16]}… over {check.lines_recorded} lines, recomputed "
+                    f"{check.recomputed[:16]}… over {check.lines_found} lines"
+                )
         return all_ok
 
     if not run(work):

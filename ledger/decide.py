@@ -12,13 +12,13 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from uuid import UUID
 
 import msgspec
 
 from ledger import errors
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
+from ledger.closing import decide_period, require_postable
 from ledger.events import (
     AccountCreated,
     AccountSpec,
@@ -42,6 +42,7 @@ from ledger.intents import (
     DeactivateTaxCode,
     DefineTaxCode,
     IssueApiKey,
+    PeriodIntent,
     PostBooking,
     PostOpeningBalances,
     Retryable,
@@ -51,6 +52,7 @@ from ledger.intents import (
 )
 from ledger.limits import DESCRIPTION_CHARS_MAX
 from ledger.money import round_to_cents
+from ledger.outcomes import Accepted, Decision, Posted
 from ledger.pairing import Pair, SelfPairingError, pair_lines
 from ledger.periods import is_fiscal_year_end_month, last_month_of_fiscal_year, period_of
 from ledger.state import KnownIntent, KnownLine, Lookups, TenantState
@@ -59,33 +61,6 @@ from ledger.taxcodes import system_tax_codes
 
 BALANCE_SHEET_TYPES = frozenset({"asset", "liability", "equity"})
 FX_TOLERANCE_CENTS = 1
-
-
-class Posted(msgspec.Struct, frozen=True, kw_only=True):
-    """The answer to a booking, opening-balance or reversal intent (also on a replay)."""
-
-    intent_id: UUID
-    kind: str
-    booking_date: date
-    period: str
-    description: str
-    event_count: int
-    total_cents: int
-    first_journal_number: int | None
-    last_journal_number: int | None
-    reverses_intent_id: UUID | None = None
-    replayed: bool = False
-
-
-class Accepted(msgspec.Struct, frozen=True, kw_only=True):
-    """The answer to a master-data intent: what changed."""
-
-    subject: str
-
-
-class Decision(msgspec.Struct, frozen=True, kw_only=True):
-    events: tuple[Event, ...]
-    result: Posted | Accepted
 
 
 def decide(
@@ -121,6 +96,8 @@ def decide(
             return _issue_api_key(state, intent, now)
         case RevokeApiKey():
             return _revoke_api_key(state, intent, now)
+        case _ if isinstance(intent, PeriodIntent):
+            return decide_period(state, lookups, intent, now, today)
     raise AssertionError(f"no decision for {type(intent).__name__}")
 
 
@@ -174,6 +151,7 @@ def _post_booking(
             "The document does not exist in this tenant.", document_id=str(intent.document_id)
         )
     period = _booking_period(state, intent.booking_date, intent.adjustment_period)
+    require_postable(state, period)
     _require_accounts(state, (line.account_number for line in intent.lines))
     codes = _resolve_tax_codes(state, intent)
     if intent.fx is not None and any(code.self_assessed for code in codes.values()):
@@ -463,6 +441,7 @@ def _post_opening_balances(
             intent_id=str(existing),
         )
     period = _booking_period(state, intent.booking_date, None)
+    require_postable(state, period)
     lines = tuple(
         JournalLine(
             journal_number=0,
@@ -513,6 +492,7 @@ def _reverse(
         booking_date, period = original.booking_date, original.period
     else:
         booking_date, period = today, _booking_period(state, today, None)
+    require_postable(state, period)
     lines = tuple(
         JournalLine(
             journal_number=0,

@@ -106,6 +106,34 @@ class PeriodLocked(Rejected):
     code = "PERIOD_LOCKED"
 
 
+class PeriodAlreadySoftLocked(Rejected):
+    code = "PERIOD_ALREADY_SOFT_LOCKED"
+
+
+class PeriodAlreadyLocked(Rejected):
+    code = "PERIOD_ALREADY_LOCKED"
+
+
+class PeriodIrreversible(Rejected):
+    code = "PERIOD_IRREVERSIBLE"
+
+
+class LockRequestPending(Rejected):
+    code = "LOCK_REQUEST_PENDING"
+
+
+class RequestNotPending(Rejected):
+    code = "REQUEST_NOT_PENDING"
+
+
+class RequestExpired(Rejected):
+    code = "REQUEST_EXPIRED"
+
+
+class SelfApprovalDenied(Rejected):
+    code = "SELF_APPROVAL_DENIED"
+
+
 class InvalidBalanceEntry(Rejected):
     code = "INVALID_BALANCE_ENTRY"
 

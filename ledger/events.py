@@ -127,6 +127,61 @@ class ApiKeyRevoked(Event, tag="api_key_revoked.v1"):
     key_id: UUID
 
 
+# --- periods and closing (master data: stream id = tenant id) ------------------------------
+
+
+# `by` names the person who acted (the user's e-mail, or the actor's label without a user):
+# auditors read it in the period list, and four-eyes compares people, not keys.
+
+
+class PeriodSoftLocked(Event, tag="period_soft_locked.v1"):
+    """Postings into the period are refused until it is reopened."""
+
+    period: str
+    by: str
+
+
+class PeriodReopened(Event, tag="period_reopened.v1"):
+    period: str
+    by: str
+
+
+class PeriodLockRequested(Event, tag="period_lock_requested.v1"):
+    """The first of four eyes: a request to lock the period for good."""
+
+    request_id: UUID
+    period: str
+    by: str
+    expires_at: datetime
+
+
+class PeriodLockCancelled(Event, tag="period_lock_cancelled.v1"):
+    request_id: UUID
+    period: str
+    by: str
+
+
+class PeriodLockExpired(Event, tag="period_lock_expired.v1"):
+    """Recorded by the next period action after the request's 48 hours ran out."""
+
+    request_id: UUID
+    period: str
+
+
+class PeriodLocked(Event, tag="period_locked.v1"):
+    """The second pair of eyes approved: the period is closed, irreversibly.
+
+    `closing_hash` covers the period's lines as they stood (docs/audit-hash.md).
+    """
+
+    request_id: UUID
+    period: str
+    requested_by: str
+    by: str  # the approver
+    closing_hash: str
+    line_count: int
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -182,6 +237,12 @@ LedgerEvent = (
     | UserCreated
     | ApiKeyIssued
     | ApiKeyRevoked
+    | PeriodSoftLocked
+    | PeriodReopened
+    | PeriodLockRequested
+    | PeriodLockCancelled
+    | PeriodLockExpired
+    | PeriodLocked
     | BookingPosted
 )
 
@@ -199,6 +260,12 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     UserCreated,
     ApiKeyIssued,
     ApiKeyRevoked,
+    PeriodSoftLocked,
+    PeriodReopened,
+    PeriodLockRequested,
+    PeriodLockCancelled,
+    PeriodLockExpired,
+    PeriodLocked,
 )
 
 

@@ -139,6 +139,42 @@ class RevokeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
 
 
+class SoftLockPeriod(Intent, frozen=True, kw_only=True):
+    period: str
+
+
+class ReopenPeriod(Intent, frozen=True, kw_only=True):
+    period: str
+
+
+class RequestPeriodLock(Intent, frozen=True, kw_only=True):
+    period: str
+    request_id: UUID
+
+
+class ApprovePeriodLock(Intent, frozen=True, kw_only=True):
+    period: str
+    request_id: UUID
+
+
+class CancelPeriodLock(Intent, frozen=True, kw_only=True):
+    period: str
+    request_id: UUID
+
+
+class ExpireLockRequests(Intent, frozen=True, kw_only=True):
+    """Record the expiry of every pending lock request whose 48 hours have run out."""
+
+
+PeriodIntent = (
+    SoftLockPeriod
+    | ReopenPeriod
+    | RequestPeriodLock
+    | ApprovePeriodLock
+    | CancelPeriodLock
+    | ExpireLockRequests
+)
+
 AnyIntent = (
     PostBooking
     | PostOpeningBalances
@@ -151,4 +187,10 @@ AnyIntent = (
     | CreateUser
     | IssueApiKey
     | RevokeApiKey
+    | SoftLockPeriod
+    | ReopenPeriod
+    | RequestPeriodLock
+    | ApprovePeriodLock
+    | CancelPeriodLock
+    | ExpireLockRequests
 )

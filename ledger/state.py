@@ -17,6 +17,7 @@ from ledger.chain import GENESIS_HASH
 from ledger.events import (
     AccountCreated,
     AccountSpec,
+    Actor,
     ApiKeyIssued,
     ApiKeyRevoked,
     BookingPosted,
@@ -28,6 +29,7 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
+from ledger.locks import PERIOD_EVENTS, PeriodBook
 from ledger.tax import TaxCode
 
 
@@ -50,6 +52,7 @@ class TenantState:
     tax_codes: dict[str, TaxCode] = field(default_factory=dict)  # key: code.upper()
     user_emails: dict[UUID, str] = field(default_factory=dict)
     api_keys: dict[UUID, bool] = field(default_factory=dict)  # key id -> revoked
+    periods: PeriodBook = field(default_factory=PeriodBook)
     head: Head = field(default_factory=Head)
 
     @property
@@ -66,6 +69,12 @@ class TenantState:
 
     def tax_code(self, code: str) -> TaxCode | None:
         return self.tax_codes.get(code.upper())
+
+    def name_of(self, actor: Actor) -> str:
+        """Who acted, in words: the user's e-mail, else the actor's label."""
+        if actor.user_id is not None and actor.user_id in self.user_emails:
+            return self.user_emails[actor.user_id]
+        return actor.label
 
     def apply(self, event: Event) -> None:
         """Fold one event into the state (master data and chain head)."""
@@ -108,6 +117,8 @@ class TenantState:
                 self.api_keys[key_id] = True
             case BookingPosted():
                 self._apply_booking(event)
+            case _ if isinstance(event, PERIOD_EVENTS):
+                self.periods.apply(event)
 
     def _apply_booking(self, event: BookingPosted) -> None:
         if event.lines:
@@ -156,6 +167,8 @@ class Lookups:
     by_fingerprint: dict[str, KnownIntent] = field(default_factory=dict)
     opening_balances_by_date: dict[date, UUID] = field(default_factory=dict)
     document_ids: set[UUID] = field(default_factory=set)
+    # (journal_number, audit_hash) of each line of a period whose lock is being approved
+    period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def remember(self, known: KnownIntent) -> None:
         self.by_intent_id[known.intent_id] = known

@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from ledger import errors, store
-from ledger.decide import Accepted, Decision, Posted, decide
+from ledger.decide import decide
 from ledger.events import Event
 from ledger.intents import AnyIntent
 from ledger.limits import INTENTS_PER_BATCH_MAX, QUEUE_INTENTS_MAX
+from ledger.outcomes import Decision, Result
 from ledger.state import Head, Lookups, TenantState
 from ledger.store import StoredEvent
 
@@ -60,9 +61,6 @@ class ReadModel(Protocol):
     ) -> Lookups: ...
 
     async def apply(self, conn: asyncpg.Connection, stored: Sequence[StoredEvent]) -> None: ...
-
-
-Result = Posted | Accepted
 
 
 class BatchItemFailed(errors.Rejected):

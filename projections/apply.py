@@ -20,6 +20,7 @@ from projections.fold import (
     Change,
     Insert,
     Update,
+    Upsert,
     merge_deltas,
 )
 
@@ -46,13 +47,13 @@ async def apply_changes(
 ) -> None:
     """Write `changes` (and the projection's new `position`, if given)."""
     inserts: dict[str, list[tuple]] = {}
-    updates: list[Update] = []
+    updates: list[Update | Upsert] = []
     deltas: list[BalanceDelta] = []
     for change in changes:
         match change:
             case Insert(table=table, row=row):
                 inserts.setdefault(table, []).append(row)
-            case Update():
+            case Update() | Upsert():
                 updates.append(change)
             case BalanceDelta():
                 deltas.append(change)
@@ -95,15 +96,16 @@ def _delta_columns(deltas: Sequence[BalanceDelta]) -> list[list]:
     ]
 
 
-def _update_groups(updates: list[Update]) -> list[list[Update]]:
+def _update_groups(updates: list[Update | Upsert]) -> list[list[Update | Upsert]]:
     """Consecutive updates of the same table and columns, in order: one executemany each."""
-    groups: list[list[Update]] = []
+    groups: list[list[Update | Upsert]] = []
     for update in updates:
         last = groups[-1][0] if groups else None
         same_shape = (
             last is not None
+            and type(last) is type(update)
             and last.table == update.table
-            and last.values.keys() == update.values.keys()
+            and _columns_of(last) == _columns_of(update)
         )
         if same_shape:
             groups[-1].append(update)
@@ -112,14 +114,36 @@ def _update_groups(updates: list[Update]) -> list[list[Update]]:
     return groups
 
 
-async def _update_many(conn: asyncpg.Connection, group: list[Update]) -> None:
-    table, names = group[0].table, list(group[0].values)
+def _columns_of(change: Update | Upsert) -> tuple[str, ...]:
+    return COLUMNS[change.table] if isinstance(change, Upsert) else tuple(change.values)
+
+
+async def _update_many(conn: asyncpg.Connection, group: list[Update | Upsert]) -> None:
+    upserts = [change for change in group if isinstance(change, Upsert)]
+    if upserts:
+        await _upsert_many(conn, upserts)
+        return
+    updates = [change for change in group if isinstance(change, Update)]
+    table, names = updates[0].table, list(updates[0].values)
     keys = UPDATE_KEYS[table]
     assignments = ", ".join(f"{name} = ${index}" for index, name in enumerate(names, 1))
     conditions = " and ".join(f"{key} = ${index}" for index, key in enumerate(keys, len(names) + 1))
     await conn.executemany(
         f"update {table} set {assignments} where {conditions}",
-        [(*update.values.values(), *update.key) for update in group],
+        [(*update.values.values(), *update.key) for update in updates],
+    )
+
+
+async def _upsert_many(conn: asyncpg.Connection, upserts: list[Upsert]) -> None:
+    table = upserts[0].table
+    columns = COLUMNS[table]
+    keys = UPDATE_KEYS[table]
+    placeholders = ", ".join(f"${index}" for index in range(1, len(columns) + 1))
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in keys)
+    await conn.executemany(
+        f"insert into {table} ({', '.join(columns)}) values ({placeholders})"
+        f" on conflict ({', '.join(keys)}) do update set {assignments}",
+        [upsert.row for upsert in upserts],
     )
 
 

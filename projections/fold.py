@@ -8,7 +8,7 @@ position 0 into empty tables and must produce the same rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 from uuid import UUID
 
@@ -22,6 +22,12 @@ from ledger.events import (
     BookingPosted,
     ChartInstalled,
     Event,
+    PeriodLockCancelled,
+    PeriodLocked,
+    PeriodLockExpired,
+    PeriodLockRequested,
+    PeriodReopened,
+    PeriodSoftLocked,
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
@@ -124,6 +130,28 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "audit_hash",
         "prev_hash",
     ),
+    "periods": (
+        "tenant_id",
+        "period",
+        "status",
+        "locked_by",
+        "locked_at",
+        "closing_hash",
+        "approved_by",
+        "lock_request_id",
+        "line_count",
+    ),
+    "period_lock_requests": (
+        "request_id",
+        "tenant_id",
+        "period",
+        "status",
+        "requested_by",
+        "created_at",
+        "expires_at",
+        "decided_by",
+        "decided_at",
+    ),
 }
 # Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
 READ_TABLES: Final = (*COLUMNS, "account_balances")
@@ -142,6 +170,13 @@ class Update(msgspec.Struct, frozen=True):
     values: dict[str, Any]
 
 
+class Upsert(msgspec.Struct, frozen=True):
+    """Insert `row`, or replace every column of the row with the same key."""
+
+    table: str
+    row: tuple[Any, ...]
+
+
 class BalanceDelta(msgspec.Struct, frozen=True):
     tenant_id: UUID
     account_number: str
@@ -152,12 +187,14 @@ class BalanceDelta(msgspec.Struct, frozen=True):
     line_count: int
 
 
-Change = Insert | Update | BalanceDelta
+Change = Insert | Update | Upsert | BalanceDelta
 
 UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "tax_codes": ("tenant_id", "code_key"),
     "api_keys": ("id",),
     "intents": ("intent_id",),
+    "periods": ("tenant_id", "period"),
+    "period_lock_requests": ("request_id",),
 }
 
 _json = msgspec.json.Encoder(decimal_format="string")
@@ -251,6 +288,63 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
         case BookingPosted():
             yield from _booking_changes(event, position)
+        case PeriodSoftLocked():
+            yield _period_row(event, "soft_locked", event.by)
+        case PeriodReopened():
+            yield _period_row(event, "open", None)
+        case PeriodLockRequested():
+            yield Insert(
+                "period_lock_requests",
+                (
+                    event.request_id,
+                    event.tenant_id,
+                    event.period,
+                    "pending",
+                    event.by,
+                    event.recorded_at,
+                    event.expires_at,
+                    None,
+                    None,
+                ),
+            )
+        case PeriodLockCancelled():
+            yield _request_decided(event.request_id, "cancelled", event.by, event.recorded_at)
+        case PeriodLockExpired():
+            yield _request_decided(event.request_id, "expired", None, event.recorded_at)
+        case PeriodLocked():
+            yield _request_decided(event.request_id, "approved", event.by, event.recorded_at)
+            yield Upsert(
+                "periods",
+                (
+                    event.tenant_id,
+                    event.period,
+                    "locked",
+                    event.requested_by,
+                    event.recorded_at,
+                    event.closing_hash,
+                    event.by,
+                    event.request_id,
+                    event.line_count,
+                ),
+            )
+
+
+def _period_row(
+    event: PeriodSoftLocked | PeriodReopened, status: str, locked_by: str | None
+) -> Upsert:
+    locked_at = event.recorded_at if locked_by is not None else None
+    return Upsert(
+        "periods",
+        (event.tenant_id, event.period, status, locked_by, locked_at, None, None, None, None),
+    )
+
+
+def _request_decided(request_id: UUID, status: str, by: str | None, at: datetime) -> Update:
+    return Update(
+        "period_lock_requests",
+        (request_id,),
+        {"status": status, "decided_by": by, "decided_at": at},
+    )
 
 
 def _account_row(event: Event, account: AccountSpec, *, is_system: bool) -> Insert:

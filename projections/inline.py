@@ -8,14 +8,23 @@ events into the read tables and stores the position, all in the append transacti
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from uuid import UUID
 
 import asyncpg
 import msgspec
+from dateutil.relativedelta import relativedelta
 
 from ledger.decide import booking_fingerprint
 from ledger.events import ApiKeyRevoked, Fx
-from ledger.intents import AnyIntent, PostBooking, PostOpeningBalances, Retryable, ReverseBooking
+from ledger.intents import (
+    AnyIntent,
+    ApprovePeriodLock,
+    PostBooking,
+    PostOpeningBalances,
+    Retryable,
+    ReverseBooking,
+)
 from ledger.state import KnownIntent, KnownLine, Lookups
 from ledger.store import StoredEvent
 from projections.apply import INLINE_PROJECTION, apply_changes
@@ -37,6 +46,9 @@ class InlineReadModel:
     ) -> Lookups:
         keys, references, targets, fingerprints, dates = _lookup_keys(intents)
         lookups = Lookups()
+        closing = sorted({i.period for i in intents if isinstance(i, ApprovePeriodLock)})
+        for period in closing:
+            lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
         if not (keys or references or targets or fingerprints or dates):
             return lookups
         rows = await conn.fetch(
@@ -90,6 +102,30 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
             case PostOpeningBalances():
                 dates.append(intent.booking_date)
     return keys, references, targets, fingerprints, dates
+
+
+async def _line_hashes(
+    conn: asyncpg.Connection, tenant_id: UUID, period: str
+) -> list[tuple[int, str]]:
+    """The period's lines for its closing hash, found through the journal's date index: a
+    month's lines lie in that month, P13/P14 lines in the last month of the fiscal year,
+    which lies in the year the period is named after."""
+    year, rest = int(period[:4]), period[5:]
+    if rest.startswith("P"):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+    else:
+        first = date(year, int(rest), 1)
+        last = first + relativedelta(months=1, days=-1)
+    rows = await conn.fetch(
+        "select journal_number, audit_hash from journal_lines"
+        " where tenant_id = $1 and booking_date between $2 and $3 and period = $4"
+        " order by journal_number",
+        tenant_id,
+        first,
+        last,
+        period,
+    )
+    return [(row["journal_number"], row["audit_hash"]) for row in rows]
 
 
 async def _lines_of(

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -107,9 +108,32 @@ def settings_for(url: str) -> Settings:
     )
 
 
+class ShiftedClock:
+    """The real time plus an offset a test may move, so a 48-hour expiry needs no waiting."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **duration: float) -> None:
+        self.offset += timedelta(**duration)
+
+
+CLOCK = ShiftedClock()
+
+
+@pytest.fixture
+def clock() -> Iterator[ShiftedClock]:
+    """The clock of the session's ledger; back to real time after the test."""
+    yield CLOCK
+    CLOCK.offset = timedelta()
+
+
 @pytest.fixture(scope="session")
 async def ledger(database_url: str) -> AsyncIterator[Ledger]:
-    opened = await open_ledger(settings_for(database_url), serving=True)
+    opened = await open_ledger(settings_for(database_url), serving=True, clock=CLOCK)
     yield opened
     await opened.close()
 

@@ -3,7 +3,7 @@
 Several OS processes, each with its own pool and writer, post to one tenant at once; the
 journal must read 1..N with no gap and the chain must verify. Then a row is altered behind
 the trigger's back (as a superuser with the trigger disabled) and `ledger verify` names the
-line.
+line, and the closing hash of a locked period holding it no longer matches.
 """
 
 from __future__ import annotations
@@ -21,8 +21,15 @@ import pytest
 
 from api.bootstrap import Ledger
 from ledger.events import BookingPosted, decode_event, encode_event
-from ledger.verify import verify_tenant
-from tests.integration.conftest import journal_numbers, new_tenant, post, simple_booking
+from ledger.intents import ApprovePeriodLock, RequestPeriodLock
+from ledger.verify import verify_closings, verify_tenant
+from tests.integration.conftest import (
+    TEST_ACTOR,
+    journal_numbers,
+    new_tenant,
+    post,
+    simple_booking,
+)
 from tests.integration.writer_process import post_bookings
 
 PROCESSES = 4
@@ -72,15 +79,9 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger):
-    tenant_id = await new_tenant(own_ledger)
-    for amount in (100, 200, 300):
-        await post(own_ledger, simple_booking(tenant_id, uuid.uuid4(), amount))
-    clean = run_cli(own_ledger.database_url, "verify")
-    assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "ok" in clean.stdout
-
-    async with own_ledger.pool.acquire() as conn:
+async def forge_second_line_amount(ledger: Ledger, tenant_id: uuid.UUID) -> None:
+    """What an administrator could do: switch the trigger off and edit a stored event."""
+    async with ledger.pool.acquire() as conn:
         row = await conn.fetchrow(
             "select position, state from events where tenant_id = $1 and topic = $2"
             " order by position offset 1 limit 1",
@@ -93,7 +94,6 @@ async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger
             event, lines=(msgspec.structs.replace(event.lines[0], amount_cents=1),)
         )
         async with conn.transaction():
-            # What an administrator could do: switch the trigger off and edit the row.
             await conn.execute("alter table events disable trigger events_append_only")
             await conn.execute(
                 "update events set state = $1 where position = $2",
@@ -102,10 +102,51 @@ async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger
             )
             await conn.execute("alter table events enable trigger events_append_only")
 
+
+async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger)
+    for amount in (100, 200, 300):
+        await post(own_ledger, simple_booking(tenant_id, uuid.uuid4(), amount))
+    clean = run_cli(own_ledger.database_url, "verify")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "ok" in clean.stdout
+
+    await forge_second_line_amount(own_ledger, tenant_id)
+
     tampered = run_cli(own_ledger.database_url, "verify", "--tenant", str(tenant_id))
     assert tampered.returncode == 1
     assert "BROKEN  at journal_number 2" in tampered.stdout
     assert "audit_hash does not match" in tampered.stdout
+
+
+async def test_a_changed_line_of_a_locked_period_changes_its_closing_hash(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger)
+    for amount in (100, 200, 300):
+        await post(own_ledger, simple_booking(tenant_id, uuid.uuid4(), amount))  # 2026-03
+    request_id = uuid.uuid4()
+    for intent in (RequestPeriodLock, ApprovePeriodLock):
+        await own_ledger.writers.submit_one(
+            intent(
+                tenant_id=tenant_id,
+                actor=TEST_ACTOR,
+                channel="api",
+                period="2026-03",
+                request_id=request_id,
+            )
+        )
+    async with own_ledger.pool.acquire() as conn:
+        [clean] = await verify_closings(conn, tenant_id)
+    assert (clean.ok, clean.lines_recorded, clean.lines_found) == (True, 3, 3)
+
+    await forge_second_line_amount(own_ledger, tenant_id)
+
+    async with own_ledger.pool.acquire() as conn:
+        [changed] = await verify_closings(conn, tenant_id)
+    assert not changed.ok
+    assert changed.recorded == clean.recorded
+    tampered = run_cli(own_ledger.database_url, "verify", "--tenant", str(tenant_id))
+    assert tampered.returncode == 1
+    assert "CHANGED closing of 2026-03" in tampered.stdout
 
 
 async def test_verify_finds_lines_deleted_from_the_end(own_ledger: Ledger):

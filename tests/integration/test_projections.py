@@ -23,7 +23,16 @@ from api.bootstrap import Ledger
 from ledger.decide import Posted
 from ledger.errors import Rejected
 from ledger.events import Fx
-from ledger.intents import BookingLine, PostBooking, ReverseBooking
+from ledger.intents import (
+    ApprovePeriodLock,
+    BookingLine,
+    CancelPeriodLock,
+    PostBooking,
+    ReopenPeriod,
+    RequestPeriodLock,
+    ReverseBooking,
+    SoftLockPeriod,
+)
 from projections.fold import READ_TABLES
 from projections.rebuild import rebuild
 from tests.integration.conftest import TEST_ACTOR, new_tenant
@@ -189,3 +198,29 @@ async def test_balances_equal_the_fold_and_rebuild_reproduces_every_table(
 async def _event_count(ledger: Ledger) -> int:
     async with ledger.pool.acquire() as conn:
         return await conn.fetchval("select count(*) from events")
+
+
+async def test_rebuild_reproduces_periods_and_lock_requests(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger, "Periods GmbH")
+    await post_random_ledger(
+        own_ledger, tenant_id, [("6815", "1800", "VSt19", 5000, "plain")], [False]
+    )
+    stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
+    cancelled, approved = uuid.uuid4(), uuid.uuid4()
+    for intent in (
+        SoftLockPeriod(**stamp, period="2026-01"),
+        ReopenPeriod(**stamp, period="2026-01"),
+        SoftLockPeriod(**stamp, period="2026-02"),
+        RequestPeriodLock(**stamp, period="2026-01", request_id=cancelled),
+        CancelPeriodLock(**stamp, period="2026-01", request_id=cancelled),
+        RequestPeriodLock(**stamp, period="2026-01", request_id=approved),
+        ApprovePeriodLock(**stamp, period="2026-01", request_id=approved),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert len(before["periods"]) == 2
+    assert len(before["period_lock_requests"]) == 2
+    assert after == before
