@@ -25,7 +25,7 @@ from api.bootstrap import Ledger, open_ledger
 from api.errors import EXCEPTION_HANDLERS, ApiError
 from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
 from api.responses import LedgerResponse
-from api.routes import accounts, config, journal, periods
+from api.routes import accounts, audit, config, journal, periods
 from api.settings import Settings
 from schemas import limits
 from schemas.journal import PostBookingIn
@@ -135,7 +135,13 @@ def create_app(
             if owned:
                 await current.close()
 
-    v1_routes = [*journal.ROUTES, *accounts.ROUTES, *config.ROUTES, *periods.ROUTES]
+    v1_routes = [
+        *journal.ROUTES,
+        *accounts.ROUTES,
+        *config.ROUTES,
+        *periods.ROUTES,
+        *audit.ROUTES,
+    ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
     v1 = Router(

@@ -20,12 +20,14 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+import msgspec
 import pytest
 
 from api.app import create_app
 from api.auth import SCOPES
 from api.bootstrap import IssuedKey, Ledger, create_tenant, create_user, issue_key, open_ledger
 from api.settings import Settings
+from ledger.events import BookingPosted, decode_event, encode_event
 from ledger.postgres import EmbeddedPostgres, database_url_with_name, migrate
 
 TEMPLATE_DATABASE = "ledger_template"
@@ -295,3 +297,30 @@ def assert_replayed(retry: httpx.Response, first: httpx.Response) -> None:
     assert retry.status_code == first.status_code, retry.text
     assert retry.json() == first.json()
     assert retry.headers["Idempotent-Replayed"] == "true"
+
+
+# --- tampering, as an administrator could (for the tests that must catch it) ----------------
+
+
+async def forge_second_line_amount(pool: asyncpg.Pool, tenant_id: UUID) -> None:
+    """What an administrator could do: switch the trigger off and edit a stored event."""
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "select position, state from events where tenant_id = $1 and topic = $2"
+            " order by position offset 1 limit 1",
+            tenant_id,
+            "booking_posted.v1",
+        )
+        event = decode_event(row["state"])
+        assert isinstance(event, BookingPosted)
+        forged = msgspec.structs.replace(
+            event, lines=(msgspec.structs.replace(event.lines[0], amount_cents=1),)
+        )
+        async with conn.transaction():
+            await conn.execute("alter table events disable trigger events_append_only")
+            await conn.execute(
+                "update events set state = $1 where position = $2",
+                encode_event(forged),
+                row["position"],
+            )
+            await conn.execute("alter table events enable trigger events_append_only")

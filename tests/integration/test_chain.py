@@ -16,13 +16,12 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-import msgspec
 import pytest
 
 from api.bootstrap import Ledger
-from ledger.events import BookingPosted, decode_event, encode_event
 from ledger.intents import ApprovePeriodLock, RequestPeriodLock
 from ledger.verify import verify_closings, verify_tenant
+from tests.conftest import forge_second_line_amount
 from tests.integration.conftest import (
     TEST_ACTOR,
     journal_numbers,
@@ -79,30 +78,6 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def forge_second_line_amount(ledger: Ledger, tenant_id: uuid.UUID) -> None:
-    """What an administrator could do: switch the trigger off and edit a stored event."""
-    async with ledger.pool.acquire() as conn:
-        row = await conn.fetchrow(
-            "select position, state from events where tenant_id = $1 and topic = $2"
-            " order by position offset 1 limit 1",
-            tenant_id,
-            "booking_posted.v1",
-        )
-        event = decode_event(row["state"])
-        assert isinstance(event, BookingPosted)
-        forged = msgspec.structs.replace(
-            event, lines=(msgspec.structs.replace(event.lines[0], amount_cents=1),)
-        )
-        async with conn.transaction():
-            await conn.execute("alter table events disable trigger events_append_only")
-            await conn.execute(
-                "update events set state = $1 where position = $2",
-                encode_event(forged),
-                row["position"],
-            )
-            await conn.execute("alter table events enable trigger events_append_only")
-
-
 async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger):
     tenant_id = await new_tenant(own_ledger)
     for amount in (100, 200, 300):
@@ -111,7 +86,7 @@ async def test_verify_names_the_line_whose_amount_was_altered(own_ledger: Ledger
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "ok" in clean.stdout
 
-    await forge_second_line_amount(own_ledger, tenant_id)
+    await forge_second_line_amount(own_ledger.pool, tenant_id)
 
     tampered = run_cli(own_ledger.database_url, "verify", "--tenant", str(tenant_id))
     assert tampered.returncode == 1
@@ -138,7 +113,7 @@ async def test_a_changed_line_of_a_locked_period_changes_its_closing_hash(own_le
         [clean] = await verify_closings(conn, tenant_id)
     assert (clean.ok, clean.lines_recorded, clean.lines_found) == (True, 3, 3)
 
-    await forge_second_line_amount(own_ledger, tenant_id)
+    await forge_second_line_amount(own_ledger.pool, tenant_id)
 
     async with own_ledger.pool.acquire() as conn:
         [changed] = await verify_closings(conn, tenant_id)
