@@ -6,11 +6,30 @@ Pagination is by limit and keyset where tables grow without bound.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Final
 from uuid import UUID
 
 import asyncpg
 import msgspec
+
+JOURNAL_NUMBER_MAX: Final = 2**63 - 1  # "no cut-off" for the bigint journal_number
+
+
+async def journal_number_known_at(
+    conn: asyncpg.Connection, tenant_id: UUID, as_of: datetime
+) -> int:
+    """The last journal number recorded at or before `as_of` (0 before the first line).
+
+    Lines are numbered in the order they are recorded, so the books as known then are the
+    journal up to this number.
+    """
+    return await conn.fetchval(
+        "select coalesce(max(last_journal_number), 0) from intents"
+        " where tenant_id = $1 and created_at <= $2",
+        tenant_id,
+        as_of,
+    )
 
 
 async def tenant(conn: asyncpg.Connection, tenant_id: UUID) -> asyncpg.Record | None:
@@ -107,33 +126,52 @@ async def account_entries(
     start: date | None,
     end: date | None,
     limit: int,
+    up_to: int | None = None,
 ) -> EntriesPage:
     """The account's lines by (date, journal number) with the balance before the first one.
 
-    The closing balance covers the whole range up to `end`, not just the page.
+    The closing balance covers the whole range up to `end`, not just the page. `up_to`
+    (a journal number, from `journal_number_known_at`) leaves out every later line.
     """
-    # Both balances in one pass over the account's daily rows (a few hundred per year).
-    opening, closing = await conn.fetchrow(
-        "select coalesce(sum(debit_cents - credit_cents) filter (where booking_date < $3), 0),"
-        " coalesce(sum(debit_cents - credit_cents) filter (where booking_date <= $4), 0)"
-        " from account_balances where tenant_id = $1 and account_number = $2",
-        tenant_id,
-        number,
-        start or date.min,
-        end or date.max,
-    )
+    if up_to is None:
+        # Both balances in one pass over the account's daily rows (a few hundred per year).
+        opening, closing = await conn.fetchrow(
+            "select coalesce(sum(debit_cents - credit_cents) filter (where booking_date < $3), 0),"
+            " coalesce(sum(debit_cents - credit_cents) filter (where booking_date <= $4), 0)"
+            " from account_balances where tenant_id = $1 and account_number = $2",
+            tenant_id,
+            number,
+            start or date.min,
+            end or date.max,
+        )
+    else:
+        # The daily sums know no recording time: add up the lines known then instead.
+        opening, closing = await conn.fetchrow(
+            "select coalesce(sum(signed) filter (where booking_date < $3), 0),"
+            " coalesce(sum(signed) filter (where booking_date <= $4), 0) from ("
+            " select booking_date, amount_cents as signed from journal_lines"
+            "  where tenant_id = $1 and account_debit = $2 and journal_number <= $5"
+            " union all"
+            " select booking_date, -amount_cents from journal_lines"
+            "  where tenant_id = $1 and account_credit = $2 and journal_number <= $5) as lines",
+            tenant_id,
+            number,
+            start or date.min,
+            end or date.max,
+            up_to,
+        )
     rows = await conn.fetch(
         "select e.*, i.description from ("
         "(select l.journal_number, l.intent_id, l.booking_date, l.period, 'debit' as side,"
         "  l.account_credit as contra_account, l.amount_cents, l.tax_code, l.id"
         "  from journal_lines l where l.tenant_id = $1 and l.account_debit = $2"
-        "  and l.booking_date >= $3 and l.booking_date <= $4"
+        "  and l.booking_date >= $3 and l.booking_date <= $4 and l.journal_number <= $6"
         "  order by l.booking_date, l.journal_number limit $5)"
         " union all"
         " (select l.journal_number, l.intent_id, l.booking_date, l.period, 'credit' as side,"
         "  l.account_debit as contra_account, l.amount_cents, l.tax_code, l.id"
         "  from journal_lines l where l.tenant_id = $1 and l.account_credit = $2"
-        "  and l.booking_date >= $3 and l.booking_date <= $4"
+        "  and l.booking_date >= $3 and l.booking_date <= $4 and l.journal_number <= $6"
         "  order by l.booking_date, l.journal_number limit $5)"
         " order by booking_date, journal_number limit $5) e"
         " join intents i on i.intent_id = e.intent_id"
@@ -143,6 +181,7 @@ async def account_entries(
         start or date.min,
         end or date.max,
         limit,
+        JOURNAL_NUMBER_MAX if up_to is None else up_to,
     )
     return EntriesPage(opening_cents=opening, rows=rows, closing_cents=closing)
 
@@ -162,8 +201,9 @@ async def journal(
     after_journal_number: int,
     limit: int,
     offset: int,
+    up_to: int | None = None,
 ) -> list[asyncpg.Record]:
-    """Journal lines in journal-number order with their intent's fields."""
+    """Journal lines in journal-number order with their intent's fields (up to `up_to`)."""
     pattern = None
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -173,7 +213,7 @@ async def journal(
         " i.created_at, i.created_by, i.actor_type, i.actor_key_prefix, i.channel,"
         " i.document_id, i.reverses_intent_id"
         " from journal_lines l join intents i on i.intent_id = l.intent_id"
-        " where l.tenant_id = $1 and l.journal_number > $2"
+        " where l.tenant_id = $1 and l.journal_number > $2 and l.journal_number <= $10"
         " and ($3::text is null or l.account_debit = $3 or l.account_credit = $3)"
         " and ($4::date is null or l.booking_date >= $4)"
         " and ($5::date is null or l.booking_date <= $5)"
@@ -191,6 +231,7 @@ async def journal(
         pattern,
         limit,
         offset,
+        JOURNAL_NUMBER_MAX if up_to is None else up_to,
     )
 
 

@@ -245,6 +245,7 @@ class JournalOut(Out, kw_only=True):
     limit: int
     offset: int
     next_after_journal_number: int | None
+    as_of: datetime | None = None  # the knowledge time asked for, if any
 
 
 class IntentEntryOut(Out, kw_only=True):
@@ -390,3 +391,4 @@ class AccountEntriesOut(Out, kw_only=True):
     entries: list[AccountEntryOut]
     balance: Decimal
     has_more: bool
+    as_of: datetime | None = None  # the knowledge time asked for, if any

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
-from api.routes.query import require_date_range
+from api.routes.query import AsOfQuery, require_date_range, require_zoned
 from ledger.intents import CreateAccount
 from ledger.money import cents_to_decimal
 from projections import queries
@@ -121,20 +121,34 @@ async def get_account_entries(
     limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.ENTRIES_PAGE_MAX)] = (
         limits.ENTRIES_PAGE_DEFAULT
     ),
+    as_of: AsOfQuery = None,
 ) -> AccountEntriesOut:
     """The account's ledger (Kontoblatt) with a running balance (debit minus credit).
 
     `opening_balance` is the balance before `startDate`; `balance` is the balance at
-    `endDate` (or today's, without one), whatever page of entries is shown.
+    `endDate` (or today's, without one), whatever page of entries is shown. With `as_of`,
+    entries and balances as the books stood then: lines recorded later are left out.
     """
     require_date_range(start_date, end_date)
+    require_zoned(as_of)
     async with ledger.pool.acquire() as conn:
         known = number.isascii() and number.isdigit()  # e.g. U+0000 must not reach the query
         account = await queries.account(conn, caller.tenant_id, number) if known else None
         if account is None:
             raise ApiError("NOT_FOUND", f"Account {number} does not exist.", account_number=number)
+        up_to = (
+            None
+            if as_of is None
+            else await queries.journal_number_known_at(conn, caller.tenant_id, as_of)
+        )
         page = await queries.account_entries(
-            conn, caller.tenant_id, number, start=start_date, end=end_date, limit=limit + 1
+            conn,
+            caller.tenant_id,
+            number,
+            start=start_date,
+            end=end_date,
+            limit=limit + 1,
+            up_to=up_to,
         )
     running = page.opening_cents
     entries = []
@@ -165,6 +179,7 @@ async def get_account_entries(
         entries=entries,
         balance=cents_to_decimal(page.closing_cents),
         has_more=len(page.rows) > limit,
+        as_of=as_of,
     )
 
 

@@ -14,7 +14,7 @@ from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.responses import LedgerResponse
-from api.routes.query import require_date_range
+from api.routes.query import AsOfQuery, require_date_range, require_zoned
 from ledger.decide import Posted
 from ledger.errors import Rejected
 from ledger.money import cents_to_decimal
@@ -224,13 +224,21 @@ async def get_journal(
         limits.JOURNAL_PAGE_DEFAULT
     ),
     offset: Annotated[int, QueryParameter(name="offset", ge=0, le=100_000)] = 0,
+    as_of: AsOfQuery = None,
 ) -> JournalOut:
     """Posting lines across intents in journal-number order (the Grundbuch).
 
     Page with `after` (the last `journal_number` seen; fast at any depth) or `offset`.
+    With `as_of`, only lines recorded by then (lines booked later, even back-dated, are not).
     """
     require_date_range(start_date, end_date)
+    require_zoned(as_of)
     async with ledger.pool.acquire() as conn:
+        up_to = (
+            None
+            if as_of is None
+            else await queries.journal_number_known_at(conn, caller.tenant_id, as_of)
+        )
         rows = await queries.journal(
             conn,
             caller.tenant_id,
@@ -242,6 +250,7 @@ async def get_journal(
             after_journal_number=after,
             limit=limit,
             offset=offset,
+            up_to=up_to,
         )
     entries = [convert.journal_entry(row) for row in rows]
     return JournalOut(
@@ -249,6 +258,7 @@ async def get_journal(
         limit=limit,
         offset=offset,
         next_after_journal_number=entries[-1].journal_number if len(entries) == limit else None,
+        as_of=as_of,
     )
 
 
