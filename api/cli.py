@@ -1,4 +1,4 @@
-"""The `ledger` command: serve, migrate, tenants, users, keys, verify, projections rebuild.
+"""The `ledger` command: serve, migrate, tenants, users, keys, verify, export, projections.
 
 Every command talks to the same database as the server (LEDGER_DATABASE_URL, or the embedded
 server in LEDGER_DATA_DIR) and writes through the same writer, so what it changes is an event
@@ -8,11 +8,13 @@ like any other, recorded with the actor `cli:<os user>`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 from uuid import UUID
 
 import click
@@ -24,6 +26,7 @@ from ledger.errors import Rejected
 from ledger.postgres import migrate
 from ledger.verify import verify_closings, verify_tenant
 from projections import queries
+from projections.gdpdu import ExportSummary, export_gdpdu
 from projections.rebuild import rebuild
 
 T = TypeVar("T")
@@ -327,6 +330,54 @@ def verify(tenant: str | None) -> None:
 
     if not run(work):
         sys.exit(1)
+
+
+@main.group()
+def export() -> None:
+    """Write export files."""
+
+
+@export.command("gdpdu")
+@click.option("--tenant", required=True, help="Tenant id or company name.")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write to (created; must be empty).",
+)
+def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path) -> None:
+    """The tax auditor's data carrier (GoBD Z3): CSV tables, index.xml and the GDPdU DTD for
+    the bookings dated --from to --to (inclusive)."""
+    if start > end:
+        raise click.ClickException("--from must not be after --to")
+    if out.exists() and any(out.iterdir()):
+        raise click.ClickException(f"{out} is not empty; choose a new or empty directory")
+    out.mkdir(parents=True, exist_ok=True)
+
+    @contextlib.contextmanager
+    def open_file(name: str) -> Iterator[IO[bytes]]:
+        with (out / name).open("wb") as handle:
+            yield handle
+
+    async def work(ledger: Ledger) -> ExportSummary:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        async with ledger.pool.acquire() as conn:
+            row = await queries.tenant(conn, tenant_id)
+            assert row is not None
+            return await export_gdpdu(
+                conn,
+                tenant_id,
+                row["company_name"],
+                start.date(),
+                end.date(),
+                open_file,
+                created_at=ledger.clock(),
+            )
+
+    summary = run(work)
+    click.echo(f"wrote {len(summary.files)} files ({summary.journal_lines} journal lines) to {out}")
 
 
 @main.group()

@@ -160,6 +160,7 @@ async def test_account_without_bookings_has_no_entries_and_zero_balance(bank: Te
         "entries": [],
         "balance": 0.0,
         "has_more": False,
+        "as_of": None,
     }
 
 

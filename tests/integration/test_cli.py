@@ -7,6 +7,7 @@ own, and checks what each command prints and what it leaves in the books.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from api.bootstrap import Ledger
 from tests.integration.test_chain import run_cli
@@ -92,3 +93,22 @@ def test_rebuild_and_verify_report_what_they_did(own_ledger: Ledger):
     ok(url, "tenants", "create", "--name", "Leer GmbH", "--owner-email", "o@leer.example")
     assert "rebuilt from" in ok(url, "projections", "rebuild")
     assert " ok " in ok(url, "verify")
+
+
+def test_export_gdpdu_writes_the_data_carrier_into_an_empty_directory(
+    own_ledger: Ledger, tmp_path: Path
+):
+    url = own_ledger.database_url
+    ok(url, "tenants", "create", "--name", "Export GmbH", "--owner-email", "o@export.example")
+    out = tmp_path / "carrier"
+    args = ("export", "gdpdu", "--tenant", "Export GmbH", "--from", "2026-01-01")
+
+    written = ok(url, *args, "--to", "2026-12-31", "--out", str(out))
+
+    assert "wrote 7 files (0 journal lines)" in written
+    assert {path.name for path in out.iterdir()} >= {"index.xml", "gdpdu-01-08-2002.dtd"}
+    again = run_cli(url, *args, "--to", "2026-12-31", "--out", str(out))
+    assert again.returncode != 0
+    assert "is not empty" in again.stderr
+    backwards = run_cli(url, *args, "--to", "2025-12-31", "--out", str(tmp_path / "other"))
+    assert "--from must not be after --to" in backwards.stderr

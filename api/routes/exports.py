@@ -1,0 +1,82 @@
+"""Export routes: the GoBD data carrier for tax auditors (GDPdU) as a ZIP file."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import IO, Annotated, Final
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Stream
+
+from api.auth import Caller
+from api.bootstrap import Ledger
+from api.routes.query import require_date_range
+from projections import queries
+from projections.gdpdu import export_gdpdu
+
+SPOOL_IN_MEMORY_MAX: Final = 16 * 1024 * 1024  # larger archives go to a temporary file
+CHUNK_BYTES: Final = 256 * 1024
+
+
+@get(
+    "/exports/gdpdu",
+    operation_id="GetGdpduExport",
+    opt={"scope": "auswertungen:read"},
+    tags=["Exports"],
+    media_type="application/zip",
+)
+async def gdpdu_export(
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    start_date: Annotated[date, QueryParameter(name="startDate")],
+    end_date: Annotated[date, QueryParameter(name="endDate")],
+) -> Stream:
+    """The tax auditor's data carrier (GoBD Z3): journal, accounts, tax codes, periods and
+    lock requests as CSV with an `index.xml` (GDPdU description standard) and its DTD."""
+    require_date_range(start_date, end_date)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_MAX)  # noqa: SIM115
+    try:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+            @contextlib.contextmanager
+            def open_entry(name: str) -> Iterator[IO[bytes]]:
+                with archive.open(name, "w", force_zip64=True) as entry:
+                    yield entry
+
+            async with ledger.pool.acquire() as conn:
+                tenant = await queries.tenant(conn, caller.tenant_id)
+                assert tenant is not None
+                await export_gdpdu(
+                    conn,
+                    caller.tenant_id,
+                    tenant["company_name"],
+                    start_date,
+                    end_date,
+                    open_entry,
+                    created_at=ledger.clock(),
+                )
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    name = f"gdpdu-{start_date.isoformat()}-{end_date.isoformat()}.zip"
+    return Stream(
+        _chunks(spool),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def _chunks(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    with spool:
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+
+
+ROUTES = [gdpdu_export]
