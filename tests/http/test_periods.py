@@ -219,6 +219,8 @@ async def test_four_eyes_a_second_user_approves_and_the_period_is_locked_for_goo
     status = (await tenant.get(f"/v1/periods/{PERIOD}/lock/status")).json()
     assert (status["status"], status["has_pending_request"]) == ("locked", False)
     error_details(await approve(tenant, request_id, headers=second), 409, "REQUEST_NOT_PENDING")
+    cancel = await tenant.post(f"/v1/periods/{PERIOD}/lock/{request_id}/cancel")
+    assert error_details(cancel, 404, "NOT_FOUND")["status"] == "approved"
     error_details(await tenant.post(f"/v1/periods/{PERIOD}/lock"), 409, "PERIOD_ALREADY_LOCKED")
     error_details(
         await tenant.post(f"/v1/periods/{PERIOD}/soft-lock"), 409, "PERIOD_ALREADY_LOCKED"
@@ -277,6 +279,8 @@ async def test_a_request_expires_after_48_hours_and_its_expiry_is_recorded(
     error_details(await approve(tenant, request_id), 409, "REQUEST_EXPIRED")
     assert await topics_of(tenant) == ["period_lock_requested.v1", "period_lock_expired.v1"]
     error_details(await approve(tenant, request_id), 409, "REQUEST_EXPIRED")
+    cancel = await tenant.post(f"/v1/periods/{PERIOD}/lock/{request_id}/cancel")
+    assert error_details(cancel, 404, "NOT_FOUND")["status"] == "expired"
     await request_lock(tenant)  # an expired request does not block a new one
 
 
