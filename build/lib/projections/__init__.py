@@ -1,1 +1,0 @@
-"""Read side: folds events into read tables, answers queries, writes exports."""

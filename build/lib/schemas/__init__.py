@@ -1,1 +1,0 @@
-"""The wire contract: msgspec Structs for requests and responses. No I/O, no ledger imports."""
