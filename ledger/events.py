@@ -251,6 +251,15 @@ LEDGER_TOPICS: Final = tuple(
     for event in LedgerEvent.__args__  # type: ignore[attr-defined]
 )  # the topics this module decodes; other topics in `events` belong to library aggregates
 
+PERIOD_EVENTS: Final = (
+    PeriodSoftLocked,
+    PeriodReopened,
+    PeriodLockRequested,
+    PeriodLockCancelled,
+    PeriodLockExpired,
+    PeriodLocked,
+)
+
 MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     TenantCreated,
     ChartInstalled,
@@ -260,12 +269,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     UserCreated,
     ApiKeyIssued,
     ApiKeyRevoked,
-    PeriodSoftLocked,
-    PeriodReopened,
-    PeriodLockRequested,
-    PeriodLockCancelled,
-    PeriodLockExpired,
-    PeriodLocked,
+    *PERIOD_EVENTS,
 )
 
 

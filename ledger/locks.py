@@ -23,14 +23,6 @@ from ledger.events import (
 
 PeriodStatus = Literal["open", "soft_locked", "locked"]
 RequestStatus = Literal["pending", "approved", "cancelled", "expired"]
-PERIOD_EVENTS = (
-    PeriodSoftLocked,
-    PeriodReopened,
-    PeriodLockRequested,
-    PeriodLockCancelled,
-    PeriodLockExpired,
-    PeriodLocked,
-)
 
 
 @dataclass

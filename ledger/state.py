@@ -15,6 +15,7 @@ import msgspec
 
 from ledger.chain import GENESIS_HASH
 from ledger.events import (
+    PERIOD_EVENTS,
     AccountCreated,
     AccountSpec,
     Actor,
@@ -29,7 +30,7 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
-from ledger.locks import PERIOD_EVENTS, PeriodBook
+from ledger.locks import PeriodBook
 from ledger.tax import TaxCode
 
 
