@@ -32,6 +32,7 @@ from ledger.intents import (
     RequestPeriodLock,
     SoftLockPeriod,
 )
+from ledger.limits import BOOKING_YEAR_MAX, BOOKING_YEAR_MIN
 from ledger.locks import LockRequest, PeriodBook
 from ledger.outcomes import Accepted, Decision, PeriodChanged
 from ledger.periods import Period, adjustment_period_exists, parse_period
@@ -78,7 +79,8 @@ def decide_period(
 ) -> Decision:
     if isinstance(intent, ExpireLockRequests):
         return _expire(state, intent, now)
-    period = _existing_period(state, intent.period, today)
+    assert state.tenant is not None
+    period = existing_period(intent.period, state.tenant.fiscal_year_start, today)
     match intent:
         case SoftLockPeriod():
             return _soft_lock(state, intent, period, now)
@@ -93,13 +95,14 @@ def decide_period(
     raise AssertionError(f"no decision for {type(intent).__name__}")
 
 
-def _existing_period(state: TenantState, text: str, today: date) -> Period:
-    assert state.tenant is not None
-    fiscal_year_start = state.tenant.fiscal_year_start
+def existing_period(text: str, fiscal_year_start: int, today: date) -> Period:
+    """The period `text` names, if it exists (also the check of the read routes)."""
     period = parse_period(text, fiscal_year_start)
     if period is None:
         raise errors.InvalidInput(
-            f"{text!r} is not a period: use YYYY-MM, YYYY-P13 or YYYY-P14.", period=text
+            f"{text!r} is not a period: use YYYY-MM, YYYY-P13 or YYYY-P14 "
+            f"(years {BOOKING_YEAR_MIN}-{BOOKING_YEAR_MAX}).",
+            period=text,
         )
     if not adjustment_period_exists(period, fiscal_year_start, today):
         raise errors.NotFound(

@@ -50,7 +50,7 @@ from ledger.intents import (
     RevokeApiKey,
     Unset,
 )
-from ledger.limits import DESCRIPTION_CHARS_MAX
+from ledger.limits import BOOKING_DATE_MAX, BOOKING_DATE_MIN, DESCRIPTION_CHARS_MAX
 from ledger.money import round_to_cents
 from ledger.outcomes import Accepted, Decision, Posted
 from ledger.pairing import Pair, SelfPairingError, pair_lines
@@ -198,6 +198,12 @@ def _post_booking(
 
 def _booking_period(state: TenantState, day: date, adjustment_period: int | None) -> str:
     assert state.tenant is not None
+    if not BOOKING_DATE_MIN <= day <= BOOKING_DATE_MAX:
+        raise errors.InvalidInput(
+            f"booking_date {day.isoformat()} is outside the books: use a date from "
+            f"{BOOKING_DATE_MIN.isoformat()} to {BOOKING_DATE_MAX.isoformat()}.",
+            booking_date=day.isoformat(),
+        )
     fiscal_year_start = state.tenant.fiscal_year_start
     if adjustment_period is not None and not is_fiscal_year_end_month(day, fiscal_year_start):
         month = last_month_of_fiscal_year(fiscal_year_start)

@@ -16,6 +16,8 @@ from typing import Final
 
 from dateutil.relativedelta import relativedelta
 
+from ledger.limits import BOOKING_YEAR_MAX, BOOKING_YEAR_MIN
+
 PERIOD_PATTERN: Final = r"^[0-9]{4}-(0[1-9]|1[0-2]|P13|P14)$"
 _PERIOD = re.compile(PERIOD_PATTERN)
 ADJUSTMENT_NUMBERS: Final = (13, 14)
@@ -61,6 +63,8 @@ def parse_period(text: str, fiscal_year_start: int) -> Period | None:
     if not _PERIOD.fullmatch(text):
         return None
     year, rest = int(text[:4]), text[5:]
+    if not BOOKING_YEAR_MIN <= year <= BOOKING_YEAR_MAX:
+        return None
     if rest.startswith("P"):
         return Period(text, year, last_month_of_fiscal_year(fiscal_year_start), int(rest[1:]))
     return Period(text, year, int(rest), 0)

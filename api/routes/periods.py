@@ -11,7 +11,7 @@ from litestar.params import PathParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
-from api.errors import ApiError
+from ledger.closing import existing_period
 from ledger.errors import Rejected
 from ledger.intents import (
     ApprovePeriodLock,
@@ -39,7 +39,7 @@ from schemas.periods import (
     SoftLockedOut,
 )
 
-PeriodPath = Annotated[str, PathParameter(max_length=10)]  # checked by `_check_period`
+PeriodPath = Annotated[str, PathParameter(max_length=10)]  # checked by `existing_period`
 RequestIdPath = Annotated[uuid.UUID, PathParameter()]
 TAGS = ["Periods"]
 
@@ -154,7 +154,8 @@ async def lock_status(
     async with ledger.pool.acquire() as conn:
         tenant = await queries.tenant(conn, caller.tenant_id)
         assert tenant is not None
-        _check_period(period, tenant["fiscal_year_start"])
+        today = ledger.clock().astimezone(TENANT_TIMEZONE).date()
+        existing_period(period, tenant["fiscal_year_start"], today)
         row = await period_queries.period_row(conn, caller.tenant_id, period)
         pending = await period_queries.pending_request(
             conn, caller.tenant_id, period, ledger.clock()
@@ -249,15 +250,6 @@ async def _submit(ledger: Ledger, intent: PeriodIntent) -> PeriodChanged:
 
 def _who(caller: Caller) -> dict:
     return {"tenant_id": caller.tenant_id, "actor": caller.actor, "channel": "api"}
-
-
-def _check_period(period: str, fiscal_year_start: int) -> None:
-    if parse_period(period, fiscal_year_start) is None:
-        raise ApiError(
-            "INVALID_INPUT",
-            f"{period!r} is not a period: use YYYY-MM, YYYY-P13 or YYYY-P14.",
-            period=period,
-        )
 
 
 def _order(period: str, fiscal_year_start: int) -> tuple:

@@ -126,7 +126,9 @@ async def test_a_fiscal_year_from_july_ends_with_june_and_its_adjustment_periods
     ]
 
 
-@pytest.mark.parametrize("period", ["2026-13", "2026-00", "26-03", "2026-P15", "2026-3"])
+@pytest.mark.parametrize(
+    "period", ["2026-13", "2026-00", "26-03", "2026-P15", "2026-3", "0000-P13", "3000-01"]
+)
 async def test_a_malformed_period_is_invalid_input(tenant: Tenant, period: str):
     for path in (f"/v1/periods/{period}/soft-lock", f"/v1/periods/{period}/lock"):
         error_details(await tenant.post(path), 400, "INVALID_INPUT")
@@ -138,6 +140,7 @@ async def test_the_adjustment_period_of_a_fiscal_year_not_yet_begun_does_not_exi
 ):
     error_details(await tenant.post("/v1/periods/2099-P13/soft-lock"), 404, "NOT_FOUND")
     error_details(await tenant.post("/v1/periods/2099-P14/lock"), 404, "NOT_FOUND")
+    error_details(await tenant.get("/v1/periods/2099-P13/lock/status"), 404, "NOT_FOUND")
 
 
 # --- soft lock -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ledger.periods import (
     adjustment_period_exists,
     fiscal_year_first_day,
     parse_period,
+    period_of,
     periods_between,
 )
 
@@ -53,3 +54,8 @@ def test_an_adjustment_period_exists_once_its_fiscal_year_has_begun():
     assert p13 is not None
     assert not adjustment_period_exists(p13, 1, date(2025, 12, 31))
     assert adjustment_period_exists(p13, 1, date(2026, 1, 1))
+
+
+def test_a_period_id_always_has_a_four_digit_year():
+    assert period_of(date(999, 3, 15)) == "0999-03"
+    assert period_of(date(999, 12, 31), 13) == "0999-P13"
