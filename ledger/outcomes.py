@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from ledger.events import Event
+from ledger.locks import PeriodStatus, RequestStatus
 
 
 class Posted(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,13 +38,13 @@ class PeriodChanged(msgspec.Struct, frozen=True, kw_only=True):
 
     period: str
     period_number: int
-    status: str
+    status: PeriodStatus
     locked_by: str | None
     locked_at: datetime | None
     closing_hash: str | None = None
     approved_by: str | None = None
     request_id: UUID | None = None
-    request_status: str | None = None
+    request_status: RequestStatus | None = None
     requested_by: str | None = None
     created_at: datetime | None = None
     expires_at: datetime | None = None

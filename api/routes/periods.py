@@ -86,7 +86,7 @@ async def soft_lock(
     return SoftLockedOut(
         period=changed.period,
         period_number=changed.period_number,
-        status=changed.status,  # type: ignore[arg-type]
+        status=changed.status,
         locked_by=changed.locked_by,
         locked_at=changed.locked_at,
     )
@@ -107,7 +107,7 @@ async def reopen(
     return ReopenedOut(
         period=changed.period,
         period_number=changed.period_number,
-        status=changed.status,  # type: ignore[arg-type]
+        status=changed.status,
     )
 
 
@@ -206,7 +206,7 @@ async def approve_lock(
     return LockApprovedOut(
         period=changed.period,
         period_number=changed.period_number,
-        status=changed.status,  # type: ignore[arg-type]
+        status=changed.status,
         locked_by=changed.locked_by,
         locked_at=changed.locked_at,
         closing_hash=changed.closing_hash,
