@@ -19,6 +19,7 @@ from ledger import errors
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
+from ledger.documents import decide_upload
 from ledger.events import (
     AccountCreated,
     AccountSpec,
@@ -49,6 +50,7 @@ from ledger.intents import (
     ReverseBooking,
     RevokeApiKey,
     Unset,
+    UploadDocument,
 )
 from ledger.limits import BOOKING_DATE_MAX, BOOKING_DATE_MIN, DESCRIPTION_CHARS_MAX
 from ledger.money import round_to_cents
@@ -98,6 +100,8 @@ def decide(
             return _revoke_api_key(state, intent, now)
         case _ if isinstance(intent, PeriodIntent):
             return decide_period(state, lookups, intent, now, today)
+        case UploadDocument():
+            return decide_upload(lookups, intent, now)
     raise AssertionError(f"no decision for {type(intent).__name__}")
 
 

@@ -86,6 +86,22 @@ class InvalidAdjustmentPeriod(Rejected):
     code = "INVALID_ADJUSTMENT_PERIOD"
 
 
+class InvalidFileType(Rejected):
+    code = "INVALID_FILE_TYPE"
+
+
+class EmptyFile(Rejected):
+    code = "EMPTY_FILE"
+
+
+class FileTooLarge(Rejected):
+    code = "FILE_TOO_LARGE"
+
+
+class MimeMismatch(Rejected):
+    code = "MIME_MISMATCH"
+
+
 class DocumentNotFound(Rejected):
     code = "DOCUMENT_NOT_FOUND"
 

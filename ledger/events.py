@@ -3,8 +3,9 @@
 The tag string (not the class name) is the stored topic. A released event is never edited:
 add a field with a default, or a `.v2` tag plus an upcaster in `ledger/store.py`.
 
-Streams: master data of a tenant (tenant, chart, accounts, tax codes, users, keys) is one
-stream whose id is the tenant id; every booking intent is its own stream (id = intent id).
+Streams: master data of a tenant (tenant, chart, accounts, tax codes, users, keys, periods) is
+one stream whose id is the tenant id; every booking intent is its own stream (id = intent id),
+and so is every document (id = document id).
 """
 
 from __future__ import annotations
@@ -182,6 +183,20 @@ class PeriodLocked(Event, tag="period_locked.v1"):
     line_count: int
 
 
+# --- documents (stream id = document id) ---------------------------------------------------
+
+
+class DocumentUploaded(Event, tag="document_uploaded.v1"):
+    """A receipt or e-invoice file, stored once per tenant by its SHA-256 (the bytes live in
+    `document_blobs`, content-addressed, and never change)."""
+
+    document_id: UUID
+    sha256: str
+    mime_type: str
+    original_name: str
+    size_bytes: int
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -243,6 +258,7 @@ LedgerEvent = (
     | PeriodLockCancelled
     | PeriodLockExpired
     | PeriodLocked
+    | DocumentUploaded
     | BookingPosted
 )
 
@@ -279,6 +295,15 @@ LINE_ID_NAMESPACE: Final = UUID("5b0c1d8e-4c4f-4d36-9a55-6c6564676572")
 def line_id_for(intent_id: UUID, journal_number: int) -> UUID:
     """A posting line's id: derived from its intent and number, stored in the event."""
     return uuid.uuid5(LINE_ID_NAMESPACE, f"{intent_id}:{journal_number}")
+
+
+def own_stream_of(event: Event) -> UUID | None:
+    """The stream of an event that starts one of its own (version 1); None: the tenant's."""
+    if isinstance(event, BookingPosted):
+        return event.intent_id
+    if isinstance(event, DocumentUploaded):
+        return event.document_id
+    return None
 
 
 def topic_of(event: Event) -> str:

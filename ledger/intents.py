@@ -166,6 +166,16 @@ class ExpireLockRequests(Intent, frozen=True, kw_only=True):
     """Record the expiry of every pending lock request whose 48 hours have run out."""
 
 
+class UploadDocument(Intent, frozen=True, kw_only=True):
+    """Record a file whose bytes are already in `document_blobs` under `sha256`."""
+
+    document_id: UUID  # used if these bytes are new to the tenant
+    sha256: str
+    mime_type: str
+    original_name: str
+    size_bytes: int
+
+
 PeriodIntent = (
     SoftLockPeriod
     | ReopenPeriod
@@ -193,4 +203,5 @@ AnyIntent = (
     | ApprovePeriodLock
     | CancelPeriodLock
     | ExpireLockRequests
+    | UploadDocument
 )

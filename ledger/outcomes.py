@@ -50,7 +50,19 @@ class PeriodChanged(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: datetime | None = None
 
 
-Result = Posted | Accepted | PeriodChanged
+class DocumentStored(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to an upload: the stored document (`duplicate`: the bytes were there)."""
+
+    document_id: UUID
+    sha256: str
+    mime_type: str
+    original_name: str
+    size_bytes: int
+    created_at: datetime
+    duplicate: bool = False
+
+
+Result = Posted | Accepted | PeriodChanged | DocumentStored
 
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True):

@@ -31,6 +31,7 @@ from ledger.events import (
     UserCreated,
 )
 from ledger.locks import PeriodBook
+from ledger.outcomes import DocumentStored
 from ledger.tax import TaxCode
 
 
@@ -168,6 +169,7 @@ class Lookups:
     by_fingerprint: dict[str, KnownIntent] = field(default_factory=dict)
     opening_balances_by_date: dict[date, UUID] = field(default_factory=dict)
     document_ids: set[UUID] = field(default_factory=set)
+    documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

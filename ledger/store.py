@@ -19,11 +19,11 @@ import asyncpg
 import msgspec
 
 from ledger.events import (
-    BookingPosted,
     Event,
     LedgerEvent,
     decode_event,
     encode_event,
+    own_stream_of,
     topic_of,
 )
 from ledger.state import Head, TenantState
@@ -98,8 +98,9 @@ async def append(
     last_position = await lock_positions(conn)
     stored: list[StoredEvent] = []
     for offset, event in enumerate(events, start=1):
-        if isinstance(event, BookingPosted):
-            originator_id, version = event.intent_id, 1
+        own_stream = own_stream_of(event)
+        if own_stream is not None:
+            originator_id, version = own_stream, 1
         else:
             head.stream_version += 1
             originator_id, version = tenant_id, head.stream_version

@@ -21,6 +21,7 @@ from ledger.events import (
     ApiKeyRevoked,
     BookingPosted,
     ChartInstalled,
+    DocumentUploaded,
     Event,
     PeriodLockCancelled,
     PeriodLocked,
@@ -151,6 +152,17 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "expires_at",
         "decided_by",
         "decided_at",
+    ),
+    "documents": (
+        "id",
+        "tenant_id",
+        "sha256",
+        "mime_type",
+        "original_name",
+        "size_bytes",
+        "created_at",
+        "created_by",
+        "channel",
     ),
 }
 # Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
@@ -288,6 +300,21 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
         case BookingPosted():
             yield from _booking_changes(event, position)
+        case DocumentUploaded():
+            yield Insert(
+                "documents",
+                (
+                    event.document_id,
+                    event.tenant_id,
+                    event.sha256,
+                    event.mime_type,
+                    event.original_name,
+                    event.size_bytes,
+                    event.recorded_at,
+                    event.actor.label,
+                    event.channel,
+                ),
+            )
         case PeriodSoftLocked():
             yield _period_row(event, "soft_locked", event.by)
         case PeriodReopened():

@@ -24,7 +24,9 @@ from ledger.intents import (
     PostOpeningBalances,
     Retryable,
     ReverseBooking,
+    UploadDocument,
 )
+from ledger.outcomes import DocumentStored
 from ledger.state import KnownIntent, KnownLine, Lookups
 from ledger.store import StoredEvent
 from projections.apply import INLINE_PROJECTION, apply_changes
@@ -49,6 +51,7 @@ class InlineReadModel:
         closing = sorted({i.period for i in intents if isinstance(i, ApprovePeriodLock)})
         for period in closing:
             lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
+        await _prefetch_documents(conn, tenant_id, intents, lookups)
         if not (keys or references or targets or fingerprints or dates):
             return lookups
         rows = await conn.fetch(
@@ -102,6 +105,34 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
             case PostOpeningBalances():
                 dates.append(intent.booking_date)
     return keys, references, targets, fingerprints, dates
+
+
+async def _prefetch_documents(
+    conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
+) -> None:
+    """Documents named by bookings (must exist) and uploads' hashes (stored once)."""
+    named = [i.document_id for i in intents if isinstance(i, PostBooking) and i.document_id]
+    hashes = [i.sha256 for i in intents if isinstance(i, UploadDocument)]
+    if not (named or hashes):
+        return
+    rows = await conn.fetch(
+        "select id, sha256, mime_type, original_name, size_bytes, created_at from documents"
+        " where tenant_id = $1 and (id = any($2::uuid[]) or sha256 = any($3::text[]))",
+        tenant_id,
+        named,
+        hashes,
+    )
+    for row in rows:
+        lookups.document_ids.add(row["id"])
+        lookups.documents_by_sha256[row["sha256"]] = DocumentStored(
+            document_id=row["id"],
+            sha256=row["sha256"],
+            mime_type=row["mime_type"],
+            original_name=row["original_name"],
+            size_bytes=row["size_bytes"],
+            created_at=row["created_at"],
+            duplicate=True,
+        )
 
 
 async def _line_hashes(

@@ -311,6 +311,16 @@ class IsolationCase:
         return await tenant.client.request(route.method, url, headers=tenant.headers, json=body)
 
 
+async def _document(tenant: Tenant) -> str:
+    response = await tenant.client.post(
+        "/v1/documents",
+        headers=tenant.headers,
+        files={"file": ("beleg.pdf", b"%PDF-1.7 isolation", "application/pdf")},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -335,6 +345,10 @@ ISOLATION_CASES = (
         body=lambda _: {"label": "Geändert"},
     ),
     IsolationCase("DELETE /v1/tax-codes/{code}", _custom_tax_code, _fresh_tax_code),
+    *(
+        IsolationCase(f"GET /v1/documents/{{document_id}}/{view}", _document, _fresh_intent_id)
+        for view in ("file", "preview")
+    ),
     *(
         IsolationCase(
             f"POST /v1/periods/{{period}}/lock/{{request_id}}/{action}",

@@ -32,6 +32,7 @@ from ledger.intents import (
     RequestPeriodLock,
     ReverseBooking,
     SoftLockPeriod,
+    UploadDocument,
 )
 from projections.fold import READ_TABLES
 from projections.rebuild import rebuild
@@ -200,7 +201,7 @@ async def _event_count(ledger: Ledger) -> int:
         return await conn.fetchval("select count(*) from events")
 
 
-async def test_rebuild_reproduces_periods_and_lock_requests(own_ledger: Ledger):
+async def test_rebuild_reproduces_periods_lock_requests_and_documents(own_ledger: Ledger):
     tenant_id = await new_tenant(own_ledger, "Periods GmbH")
     await post_random_ledger(
         own_ledger, tenant_id, [("6815", "1800", "VSt19", 5000, "plain")], [False]
@@ -215,6 +216,14 @@ async def test_rebuild_reproduces_periods_and_lock_requests(own_ledger: Ledger):
         CancelPeriodLock(**stamp, period="2026-01", request_id=cancelled),
         RequestPeriodLock(**stamp, period="2026-01", request_id=approved),
         ApprovePeriodLock(**stamp, period="2026-01", request_id=approved),
+        UploadDocument(
+            **stamp,
+            document_id=uuid.uuid4(),
+            sha256="ab" * 32,
+            mime_type="application/pdf",
+            original_name="beleg.pdf",
+            size_bytes=1234,
+        ),
     ):
         await own_ledger.writers.submit_one(intent)
     async with own_ledger.pool.acquire() as conn:
@@ -223,4 +232,5 @@ async def test_rebuild_reproduces_periods_and_lock_requests(own_ledger: Ledger):
         after = await dump_read_tables(conn)
     assert len(before["periods"]) == 2
     assert len(before["period_lock_requests"]) == 2
+    assert len(before["documents"]) == 1
     assert after == before
