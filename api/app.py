@@ -25,7 +25,7 @@ from api.bootstrap import Ledger, open_ledger
 from api.errors import EXCEPTION_HANDLERS, ApiError
 from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
 from api.responses import LedgerResponse
-from api.routes import accounts, audit, config, documents, exports, journal, periods
+from api.routes import accounts, audit, config, documents, exports, journal, parties, periods
 from api.settings import Settings
 from schemas import limits
 from schemas.journal import PostBookingIn
@@ -143,6 +143,7 @@ def create_app(
         *audit.ROUTES,
         *exports.ROUTES,
         *documents.ROUTES,
+        *parties.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

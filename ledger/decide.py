@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import errors
+from ledger import errors, parties
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -36,16 +36,19 @@ from ledger.events import (
 )
 from ledger.intents import (
     AnyIntent,
+    ChangeParty,
     ChangeTaxCode,
     CreateAccount,
     CreateTenant,
     CreateUser,
+    DeactivateParty,
     DeactivateTaxCode,
     DefineTaxCode,
     IssueApiKey,
     PeriodIntent,
     PostBooking,
     PostOpeningBalances,
+    RegisterParty,
     Retryable,
     ReverseBooking,
     RevokeApiKey,
@@ -102,6 +105,12 @@ def decide(
             return decide_period(state, lookups, intent, now, today)
         case UploadDocument():
             return decide_upload(lookups, intent, now)
+        case RegisterParty():
+            return parties.register(state, intent, now)
+        case ChangeParty():
+            return parties.change(state, intent, now)
+        case DeactivateParty():
+            return parties.deactivate(state, intent, now)
     raise AssertionError(f"no decision for {type(intent).__name__}")
 
 

@@ -86,6 +86,34 @@ class InvalidAdjustmentPeriod(Rejected):
     code = "INVALID_ADJUSTMENT_PERIOD"
 
 
+class InvalidIban(Rejected):
+    code = "INVALID_IBAN"
+
+
+class InvalidBic(Rejected):
+    code = "INVALID_BIC"
+
+
+class InvalidVatId(Rejected):
+    code = "INVALID_VAT_ID"
+
+
+class InvalidAccountType(Rejected):
+    code = "INVALID_ACCOUNT_TYPE"
+
+
+class DuplicateName(Rejected):
+    code = "DUPLICATE_NAME"
+
+
+class DuplicateTaxId(Rejected):
+    code = "DUPLICATE_TAX_ID"
+
+
+class DuplicateVatId(Rejected):
+    code = "DUPLICATE_VAT_ID"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

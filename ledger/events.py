@@ -128,6 +128,63 @@ class ApiKeyRevoked(Event, tag="api_key_revoked.v1"):
     key_id: UUID
 
 
+class AccountRenamed(Event, tag="account_renamed.v1"):
+    """A personal account follows its customer's or vendor's new name."""
+
+    number: str
+    name: str
+
+
+# --- customers and vendors (master data: stream id = tenant id) ----------------------------
+
+PartyKind = Literal["customer", "vendor"]
+
+
+class Address(msgspec.Struct, frozen=True, kw_only=True):
+    """Structured, as SEPA wants it from November 2026 (StrtNm, BldgNb, PstCd, TwnNm, Ctry)."""
+
+    street: str | None = None
+    building_number: str | None = None
+    zip: str | None = None
+    city: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+
+
+class PartyDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """A customer's or vendor's master record, normalised (IBAN and VAT ID compact)."""
+
+    name: str
+    tax_id: str | None = None
+    vat_id: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    address: Address | None = None
+    default_account: str | None = None
+    notes: str | None = None
+
+
+class PartyRegistered(Event, tag="party_registered.v1"):
+    """A customer (Debitor) or vendor (Kreditor) with its personal account (Personenkonto)."""
+
+    party_id: UUID
+    kind: PartyKind
+    account_number: str
+    details: PartyDetails
+
+
+class PartyChanged(Event, tag="party_changed.v1"):
+    """The full master record after a change."""
+
+    party_id: UUID
+    kind: PartyKind
+    details: PartyDetails
+
+
+class PartyDeactivated(Event, tag="party_deactivated.v1"):
+    party_id: UUID
+    kind: PartyKind
+
+
 # --- periods and closing (master data: stream id = tenant id) ------------------------------
 
 
@@ -252,6 +309,10 @@ LedgerEvent = (
     | UserCreated
     | ApiKeyIssued
     | ApiKeyRevoked
+    | AccountRenamed
+    | PartyRegistered
+    | PartyChanged
+    | PartyDeactivated
     | PeriodSoftLocked
     | PeriodReopened
     | PeriodLockRequested
@@ -285,6 +346,10 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     UserCreated,
     ApiKeyIssued,
     ApiKeyRevoked,
+    AccountRenamed,
+    PartyRegistered,
+    PartyChanged,
+    PartyDeactivated,
     *PERIOD_EVENTS,
 )
 

@@ -7,12 +7,12 @@ against the tenant's state (`ledger/decide.py`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 import msgspec
 
-from ledger.events import AccountType, Actor, Channel, Fx, TaxKind
+from ledger.events import AccountType, Actor, Channel, Fx, PartyDetails, PartyKind, TaxKind
 
 Side = Literal["debit", "credit"]
 
@@ -166,6 +166,25 @@ class ExpireLockRequests(Intent, frozen=True, kw_only=True):
     """Record the expiry of every pending lock request whose 48 hours have run out."""
 
 
+class RegisterParty(Intent, frozen=True, kw_only=True):
+    party_id: UUID
+    kind: PartyKind
+    details: PartyDetails
+
+
+class ChangeParty(Intent, frozen=True, kw_only=True):
+    """Set the given fields (None clears one); absent fields stay as they are."""
+
+    party_id: UUID
+    kind: PartyKind
+    changes: dict[str, Any]
+
+
+class DeactivateParty(Intent, frozen=True, kw_only=True):
+    party_id: UUID
+    kind: PartyKind
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -204,4 +223,7 @@ AnyIntent = (
     | CancelPeriodLock
     | ExpireLockRequests
     | UploadDocument
+    | RegisterParty
+    | ChangeParty
+    | DeactivateParty
 )

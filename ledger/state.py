@@ -17,6 +17,7 @@ from ledger.chain import GENESIS_HASH
 from ledger.events import (
     PERIOD_EVENTS,
     AccountCreated,
+    AccountRenamed,
     AccountSpec,
     Actor,
     ApiKeyIssued,
@@ -25,6 +26,9 @@ from ledger.events import (
     ChartInstalled,
     Event,
     Fx,
+    PartyChanged,
+    PartyDeactivated,
+    PartyRegistered,
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
@@ -32,6 +36,7 @@ from ledger.events import (
 )
 from ledger.locks import PeriodBook
 from ledger.outcomes import DocumentStored
+from ledger.parties import Party, apply_party_event
 from ledger.tax import TaxCode
 
 
@@ -55,6 +60,7 @@ class TenantState:
     user_emails: dict[UUID, str] = field(default_factory=dict)
     api_keys: dict[UUID, bool] = field(default_factory=dict)  # key id -> revoked
     periods: PeriodBook = field(default_factory=PeriodBook)
+    parties: dict[UUID, Party] = field(default_factory=dict)
     head: Head = field(default_factory=Head)
 
     @property
@@ -119,6 +125,10 @@ class TenantState:
                 self.api_keys[key_id] = True
             case BookingPosted():
                 self._apply_booking(event)
+            case AccountRenamed(number=number, name=name):
+                self.accounts[number] = msgspec.structs.replace(self.accounts[number], name=name)
+            case PartyRegistered() | PartyChanged() | PartyDeactivated():
+                apply_party_event(self.parties, event)
             case _ if isinstance(event, PERIOD_EVENTS):
                 self.periods.apply(event)
 

@@ -16,13 +16,19 @@ import msgspec
 
 from ledger.events import (
     AccountCreated,
+    AccountRenamed,
     AccountSpec,
+    Address,
     ApiKeyIssued,
     ApiKeyRevoked,
     BookingPosted,
     ChartInstalled,
     DocumentUploaded,
     Event,
+    PartyChanged,
+    PartyDeactivated,
+    PartyDetails,
+    PartyRegistered,
     PeriodLockCancelled,
     PeriodLocked,
     PeriodLockExpired,
@@ -153,6 +159,27 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "decided_by",
         "decided_at",
     ),
+    "parties": (
+        "id",
+        "tenant_id",
+        "kind",
+        "account_number",
+        "name",
+        "tax_id",
+        "vat_id",
+        "iban",
+        "bic",
+        "street",
+        "building_number",
+        "zip",
+        "city",
+        "country",
+        "default_account",
+        "notes",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -206,6 +233,8 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "api_keys": ("id",),
     "intents": ("intent_id",),
     "periods": ("tenant_id", "period"),
+    "parties": ("id",),
+    "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
 }
 
@@ -300,6 +329,30 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
         case BookingPosted():
             yield from _booking_changes(event, position)
+        case AccountRenamed():
+            yield Update("accounts", (event.tenant_id, event.number), {"name": event.name})
+        case PartyRegistered():
+            yield Insert(
+                "parties",
+                (
+                    event.party_id,
+                    event.tenant_id,
+                    event.kind,
+                    event.account_number,
+                    *_party_columns(event.details),
+                    True,
+                    event.recorded_at,
+                    event.recorded_at,
+                ),
+            )
+        case PartyChanged():
+            names = COLUMNS["parties"][4:16]
+            values = dict(zip(names, _party_columns(event.details), strict=True))
+            yield Update("parties", (event.party_id,), {**values, "updated_at": event.recorded_at})
+        case PartyDeactivated():
+            yield Update(
+                "parties", (event.party_id,), {"is_active": False, "updated_at": event.recorded_at}
+            )
         case DocumentUploaded():
             yield Insert(
                 "documents",
@@ -354,6 +407,25 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.line_count,
                 ),
             )
+
+
+def _party_columns(details: PartyDetails) -> tuple:
+    """name .. notes, in the column order of `parties`."""
+    address = details.address or Address()
+    return (
+        details.name,
+        details.tax_id,
+        details.vat_id,
+        details.iban,
+        details.bic,
+        address.street,
+        address.building_number,
+        address.zip,
+        address.city,
+        address.country,
+        details.default_account,
+        details.notes,
+    )
 
 
 def _period_row(

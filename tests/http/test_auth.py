@@ -321,6 +321,15 @@ async def _document(tenant: Tenant) -> str:
     return response.json()["id"]
 
 
+def _party_maker(path: str) -> Callable[[Tenant], Awaitable[str]]:
+    async def make(tenant: Tenant) -> str:
+        response = await tenant.post(f"/v1/{path}", {"name": f"Isoliert {uuid.uuid4().hex[:6]}"})
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    return make
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -345,6 +354,16 @@ ISOLATION_CASES = (
         body=lambda _: {"label": "Geändert"},
     ),
     IsolationCase("DELETE /v1/tax-codes/{code}", _custom_tax_code, _fresh_tax_code),
+    *(
+        IsolationCase(
+            f"{method} /v1/{path}/{{party_id}}",
+            _party_maker(path),
+            _fresh_intent_id,
+            body=(lambda _: {"notes": "fremd"}) if method == "PUT" else None,
+        )
+        for path in ("customers", "vendors")
+        for method in ("GET", "PUT", "DELETE")
+    ),
     *(
         IsolationCase(f"GET /v1/documents/{{document_id}}/{view}", _document, _fresh_intent_id)
         for view in ("file", "preview")

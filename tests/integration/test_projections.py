@@ -22,12 +22,15 @@ from hypothesis import strategies as st
 from api.bootstrap import Ledger
 from ledger.decide import Posted
 from ledger.errors import Rejected
-from ledger.events import Fx
+from ledger.events import Address, Fx, PartyDetails
 from ledger.intents import (
     ApprovePeriodLock,
     BookingLine,
     CancelPeriodLock,
+    ChangeParty,
+    DeactivateParty,
     PostBooking,
+    RegisterParty,
     ReopenPeriod,
     RequestPeriodLock,
     ReverseBooking,
@@ -201,13 +204,13 @@ async def _event_count(ledger: Ledger) -> int:
         return await conn.fetchval("select count(*) from events")
 
 
-async def test_rebuild_reproduces_periods_lock_requests_and_documents(own_ledger: Ledger):
+async def test_rebuild_reproduces_master_data_periods_documents_and_parties(own_ledger: Ledger):
     tenant_id = await new_tenant(own_ledger, "Periods GmbH")
     await post_random_ledger(
         own_ledger, tenant_id, [("6815", "1800", "VSt19", 5000, "plain")], [False]
     )
     stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
-    cancelled, approved = uuid.uuid4(), uuid.uuid4()
+    cancelled, approved, customer = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     for intent in (
         SoftLockPeriod(**stamp, period="2026-01"),
         ReopenPeriod(**stamp, period="2026-01"),
@@ -224,6 +227,17 @@ async def test_rebuild_reproduces_periods_lock_requests_and_documents(own_ledger
             original_name="beleg.pdf",
             size_bytes=1234,
         ),
+        RegisterParty(
+            **stamp,
+            party_id=customer,
+            kind="customer",
+            details=PartyDetails(name="Kunde AG", address=Address(city="Köln", country="DE")),
+        ),
+        ChangeParty(**stamp, party_id=customer, kind="customer", changes={"name": "Kunde SE"}),
+        RegisterParty(
+            **stamp, party_id=uuid.uuid4(), kind="vendor", details=PartyDetails(name="Lieferant")
+        ),
+        DeactivateParty(**stamp, party_id=customer, kind="customer"),
     ):
         await own_ledger.writers.submit_one(intent)
     async with own_ledger.pool.acquire() as conn:
@@ -233,4 +247,5 @@ async def test_rebuild_reproduces_periods_lock_requests_and_documents(own_ledger
     assert len(before["periods"]) == 2
     assert len(before["period_lock_requests"]) == 2
     assert len(before["documents"]) == 1
+    assert len(before["parties"]) == 2
     assert after == before
