@@ -25,7 +25,17 @@ from api.bootstrap import Ledger, open_ledger
 from api.errors import EXCEPTION_HANDLERS, ApiError
 from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
 from api.responses import LedgerResponse
-from api.routes import accounts, audit, config, documents, exports, journal, parties, periods
+from api.routes import (
+    accounts,
+    audit,
+    config,
+    documents,
+    exports,
+    invoices,
+    journal,
+    parties,
+    periods,
+)
 from api.settings import Settings
 from schemas import limits
 from schemas.journal import PostBookingIn
@@ -144,6 +154,7 @@ def create_app(
         *exports.ROUTES,
         *documents.ROUTES,
         *parties.ROUTES,
+        *invoices.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

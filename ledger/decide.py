@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import errors, parties
+from ledger import errors, invoices, parties
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -36,6 +36,7 @@ from ledger.events import (
 )
 from ledger.intents import (
     AnyIntent,
+    ChangeInvoice,
     ChangeParty,
     ChangeTaxCode,
     CreateAccount,
@@ -48,6 +49,7 @@ from ledger.intents import (
     PeriodIntent,
     PostBooking,
     PostOpeningBalances,
+    RecordInvoice,
     RegisterParty,
     Retryable,
     ReverseBooking,
@@ -111,6 +113,10 @@ def decide(
             return parties.change(state, intent, now)
         case DeactivateParty():
             return parties.deactivate(state, intent, now)
+        case RecordInvoice():
+            return invoices.record(state, lookups, intent, now)
+        case ChangeInvoice():
+            return invoices.change(lookups, intent, now)
     raise AssertionError(f"no decision for {type(intent).__name__}")
 
 

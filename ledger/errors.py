@@ -114,6 +114,26 @@ class DuplicateVatId(Rejected):
     code = "DUPLICATE_VAT_ID"
 
 
+class CustomerNotFound(Rejected):
+    code = "CUSTOMER_NOT_FOUND"
+
+
+class VendorNotFound(Rejected):
+    code = "VENDOR_NOT_FOUND"
+
+
+class DuplicateInvoiceNumber(Rejected):
+    code = "DUPLICATE_INVOICE_NUMBER"
+
+
+class InvoiceTotalsMismatch(Rejected):
+    code = "INVOICE_TOTALS_MISMATCH"
+
+
+class IntentAlreadySet(Rejected):
+    code = "INTENT_ALREADY_SET"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

@@ -185,6 +185,53 @@ class PartyDeactivated(Event, tag="party_deactivated.v1"):
     kind: PartyKind
 
 
+# --- invoices (stream id = invoice id, one version per change) -----------------------------
+
+InvoiceDirection = Literal["outgoing", "incoming"]
+InvoiceType = Literal["invoice", "credit_note"]
+
+
+class InvoiceLine(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+    position: int
+    description: str
+    quantity: Decimal
+    unit_price: Decimal  # net, in the invoice currency
+    tax_rate_bp: int
+    tax_amount_cents: int
+    line_total_cents: int  # gross
+    account_number: str | None = None
+
+
+class InvoiceRecorded(Event, tag="invoice_recorded.v1"):
+    """An outgoing invoice (to a customer) or incoming one (from a vendor), or a credit note."""
+
+    invoice_id: UUID
+    direction: InvoiceDirection
+    party_id: UUID
+    invoice_type: InvoiceType  # not `type`: that is the events' tag field
+    invoice_number: str
+    invoice_date: date
+    due_date: date | None
+    currency: str
+    total_net_cents: int
+    total_tax_cents: int
+    total_gross_cents: int
+    lines: tuple[InvoiceLine, ...]
+    intent_id: UUID | None = None
+    document_id: UUID | None = None
+    notes: str | None = None
+
+
+class InvoiceChanged(Event, tag="invoice_changed.v1"):
+    """The invoice's changeable fields after a change (the stream's `version`)."""
+
+    invoice_id: UUID
+    version: int
+    intent_id: UUID | None
+    due_date: date | None
+    notes: str | None
+
+
 # --- periods and closing (master data: stream id = tenant id) ------------------------------
 
 
@@ -320,6 +367,8 @@ LedgerEvent = (
     | PeriodLockExpired
     | PeriodLocked
     | DocumentUploaded
+    | InvoiceRecorded
+    | InvoiceChanged
     | BookingPosted
 )
 
@@ -362,12 +411,17 @@ def line_id_for(intent_id: UUID, journal_number: int) -> UUID:
     return uuid.uuid5(LINE_ID_NAMESPACE, f"{intent_id}:{journal_number}")
 
 
-def own_stream_of(event: Event) -> UUID | None:
-    """The stream of an event that starts one of its own (version 1); None: the tenant's."""
-    if isinstance(event, BookingPosted):
-        return event.intent_id
-    if isinstance(event, DocumentUploaded):
-        return event.document_id
+def own_stream_of(event: Event) -> tuple[UUID, int] | None:
+    """(stream id, version) of an event with a stream of its own; None: the tenant's."""
+    match event:
+        case BookingPosted():
+            return event.intent_id, 1
+        case DocumentUploaded():
+            return event.document_id, 1
+        case InvoiceRecorded():
+            return event.invoice_id, 1
+        case InvoiceChanged():
+            return event.invoice_id, event.version
     return None
 
 

@@ -12,7 +12,18 @@ from uuid import UUID
 
 import msgspec
 
-from ledger.events import AccountType, Actor, Channel, Fx, PartyDetails, PartyKind, TaxKind
+from ledger.events import (
+    AccountType,
+    Actor,
+    Channel,
+    Fx,
+    InvoiceDirection,
+    InvoiceLine,
+    InvoiceType,
+    PartyDetails,
+    PartyKind,
+    TaxKind,
+)
 
 Side = Literal["debit", "credit"]
 
@@ -185,6 +196,32 @@ class DeactivateParty(Intent, frozen=True, kw_only=True):
     kind: PartyKind
 
 
+class RecordInvoice(Intent, frozen=True, kw_only=True):
+    invoice_id: UUID
+    direction: InvoiceDirection
+    party_id: UUID
+    invoice_type: InvoiceType
+    invoice_number: str
+    invoice_date: date
+    due_date: date | None
+    currency: str
+    total_net_cents: int
+    total_tax_cents: int
+    total_gross_cents: int
+    lines: tuple[InvoiceLine, ...]
+    intent_id: UUID | None = None
+    document_id: UUID | None = None
+    notes: str | None = None
+
+
+class ChangeInvoice(Intent, frozen=True, kw_only=True):
+    """Set `intent_id` (once), `due_date`, `notes` — the keys present in `changes`."""
+
+    invoice_id: UUID
+    direction: InvoiceDirection
+    changes: dict[str, Any]
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -226,4 +263,6 @@ AnyIntent = (
     | RegisterParty
     | ChangeParty
     | DeactivateParty
+    | RecordInvoice
+    | ChangeInvoice
 )

@@ -34,6 +34,7 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
+from ledger.invoices import KnownInvoice
 from ledger.locks import PeriodBook
 from ledger.outcomes import DocumentStored
 from ledger.parties import Party, apply_party_event
@@ -180,6 +181,8 @@ class Lookups:
     opening_balances_by_date: dict[date, UUID] = field(default_factory=dict)
     document_ids: set[UUID] = field(default_factory=set)
     documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
+    invoices_by_id: dict[UUID, KnownInvoice] = field(default_factory=dict)
+    invoice_numbers: dict[tuple[UUID, str], UUID] = field(default_factory=dict)  # party, number
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

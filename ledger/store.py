@@ -100,7 +100,7 @@ async def append(
     for offset, event in enumerate(events, start=1):
         own_stream = own_stream_of(event)
         if own_stream is not None:
-            originator_id, version = own_stream, 1
+            originator_id, version = own_stream
         else:
             head.stream_version += 1
             originator_id, version = tenant_id, head.stream_version

@@ -25,6 +25,8 @@ from ledger.events import (
     ChartInstalled,
     DocumentUploaded,
     Event,
+    InvoiceChanged,
+    InvoiceRecorded,
     PartyChanged,
     PartyDeactivated,
     PartyDetails,
@@ -180,6 +182,38 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_at",
         "updated_at",
     ),
+    "invoices": (
+        "id",
+        "tenant_id",
+        "direction",
+        "party_id",
+        "invoice_type",
+        "invoice_number",
+        "invoice_date",
+        "due_date",
+        "currency",
+        "total_net_cents",
+        "total_tax_cents",
+        "total_gross_cents",
+        "intent_id",
+        "document_id",
+        "notes",
+        "settled_cents",
+        "version",
+        "created_at",
+        "updated_at",
+    ),
+    "invoice_lines": (
+        "invoice_id",
+        "position",
+        "description",
+        "quantity",
+        "unit_price",
+        "tax_rate_bp",
+        "tax_amount_cents",
+        "line_total_cents",
+        "account_number",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -234,6 +268,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "intents": ("intent_id",),
     "periods": ("tenant_id", "period"),
     "parties": ("id",),
+    "invoices": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
 }
@@ -353,6 +388,20 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             yield Update(
                 "parties", (event.party_id,), {"is_active": False, "updated_at": event.recorded_at}
             )
+        case InvoiceRecorded():
+            yield from _invoice_rows(event)
+        case InvoiceChanged():
+            yield Update(
+                "invoices",
+                (event.invoice_id,),
+                {
+                    "intent_id": event.intent_id,
+                    "due_date": event.due_date,
+                    "notes": event.notes,
+                    "version": event.version,
+                    "updated_at": event.recorded_at,
+                },
+            )
         case DocumentUploaded():
             yield Insert(
                 "documents",
@@ -407,6 +456,48 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.line_count,
                 ),
             )
+
+
+def _invoice_rows(event: InvoiceRecorded) -> Iterable[Change]:
+    yield Insert(
+        "invoices",
+        (
+            event.invoice_id,
+            event.tenant_id,
+            event.direction,
+            event.party_id,
+            event.invoice_type,
+            event.invoice_number,
+            event.invoice_date,
+            event.due_date,
+            event.currency,
+            event.total_net_cents,
+            event.total_tax_cents,
+            event.total_gross_cents,
+            event.intent_id,
+            event.document_id,
+            event.notes,
+            0,
+            1,
+            event.recorded_at,
+            event.recorded_at,
+        ),
+    )
+    for line in event.lines:
+        yield Insert(
+            "invoice_lines",
+            (
+                event.invoice_id,
+                line.position,
+                line.description,
+                line.quantity,
+                line.unit_price,
+                line.tax_rate_bp,
+                line.tax_amount_cents,
+                line.line_total_cents,
+                line.account_number,
+            ),
+        )
 
 
 def _party_columns(details: PartyDetails) -> tuple:

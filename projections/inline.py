@@ -20,12 +20,15 @@ from ledger.events import ApiKeyRevoked, Fx
 from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
+    ChangeInvoice,
     PostBooking,
     PostOpeningBalances,
+    RecordInvoice,
     Retryable,
     ReverseBooking,
     UploadDocument,
 )
+from ledger.invoices import KnownInvoice
 from ledger.outcomes import DocumentStored
 from ledger.state import KnownIntent, KnownLine, Lookups
 from ledger.store import StoredEvent
@@ -52,6 +55,7 @@ class InlineReadModel:
         for period in closing:
             lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
         await _prefetch_documents(conn, tenant_id, intents, lookups)
+        await _prefetch_invoices(conn, tenant_id, intents, lookups)
         if not (keys or references or targets or fingerprints or dates):
             return lookups
         rows = await conn.fetch(
@@ -104,6 +108,10 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
                 targets.append(intent.original_intent_id)
             case PostOpeningBalances():
                 dates.append(intent.booking_date)
+            case RecordInvoice() if intent.intent_id is not None:
+                targets.append(intent.intent_id)
+            case ChangeInvoice() if intent.changes.get("intent_id") is not None:
+                targets.append(intent.changes["intent_id"])
     return keys, references, targets, fingerprints, dates
 
 
@@ -111,7 +119,11 @@ async def _prefetch_documents(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
 ) -> None:
     """Documents named by bookings (must exist) and uploads' hashes (stored once)."""
-    named = [i.document_id for i in intents if isinstance(i, PostBooking) and i.document_id]
+    named = [
+        i.document_id
+        for i in intents
+        if isinstance(i, PostBooking | RecordInvoice) and i.document_id is not None
+    ]
     hashes = [i.sha256 for i in intents if isinstance(i, UploadDocument)]
     if not (named or hashes):
         return
@@ -132,6 +144,38 @@ async def _prefetch_documents(
             size_bytes=row["size_bytes"],
             created_at=row["created_at"],
             duplicate=True,
+        )
+
+
+async def _prefetch_invoices(
+    conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
+) -> None:
+    """Invoices to change, and numbers a new invoice must not repeat for its party."""
+    changed = [i.invoice_id for i in intents if isinstance(i, ChangeInvoice)]
+    recorded = [i for i in intents if isinstance(i, RecordInvoice)]
+    if not (changed or recorded):
+        return
+    rows = await conn.fetch(
+        "select id, direction, party_id, invoice_number, invoice_date, intent_id, due_date,"
+        " notes, version from invoices where tenant_id = $1 and (id = any($2::uuid[])"
+        " or (party_id, invoice_number) in (select * from unnest($3::uuid[], $4::text[])))",
+        tenant_id,
+        changed,
+        [i.party_id for i in recorded],
+        [i.invoice_number.strip() for i in recorded],
+    )
+    for row in rows:
+        lookups.invoice_numbers[(row["party_id"], row["invoice_number"])] = row["id"]
+        lookups.invoices_by_id[row["id"]] = KnownInvoice(
+            invoice_id=row["id"],
+            direction=row["direction"],
+            party_id=row["party_id"],
+            invoice_number=row["invoice_number"],
+            invoice_date=row["invoice_date"],
+            intent_id=row["intent_id"],
+            due_date=row["due_date"],
+            notes=row["notes"],
+            version=row["version"],
         )
 
 

@@ -330,6 +330,44 @@ def _party_maker(path: str) -> Callable[[Tenant], Awaitable[str]]:
     return make
 
 
+def _invoice_body(party: str, party_id: str) -> dict:
+    line = {
+        "position": 1,
+        "description": "Leistung",
+        "quantity": "1",
+        "unit_price": "100.00",
+        "tax_rate": "0.19",
+        "tax_amount": "19.00",
+        "line_total": "119.00",
+    }
+    return {
+        f"{party}_id": party_id,
+        "invoice_number": "RE-1",
+        "invoice_date": "2026-03-01",
+        "total_net": "100.00",
+        "total_tax": "19.00",
+        "total_gross": "119.00",
+        "type": "invoice",
+        "lines": [line],
+    }
+
+
+def _invoice_maker(path: str, parties: str, party: str) -> Callable[[Tenant], Awaitable[str]]:
+    async def make(tenant: Tenant) -> str:
+        party_id = await _party_maker(parties)(tenant)
+        response = await tenant.post(f"/v1/{path}", _invoice_body(party, party_id))
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    return make
+
+
+INVOICE_PATHS = (
+    ("outgoing-invoices", "customers", "customer"),
+    ("invoices", "vendors", "vendor"),
+)
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -363,6 +401,25 @@ ISOLATION_CASES = (
         )
         for path in ("customers", "vendors")
         for method in ("GET", "PUT", "DELETE")
+    ),
+    *(
+        IsolationCase(
+            f"{method} /v1/{path}/{{invoice_id}}",
+            _invoice_maker(path, parties, party),
+            _fresh_intent_id,
+            body=(lambda _: {"notes": "fremd"}) if method == "PATCH" else None,
+        )
+        for path, parties, party in INVOICE_PATHS
+        for method in ("GET", "PATCH")
+    ),
+    *(
+        IsolationCase(
+            f"POST /v1/{path}",
+            _party_maker(parties),
+            _fresh_intent_id,
+            body=lambda party_id, party=party: _invoice_body(party, party_id),
+        )
+        for path, parties, party in INVOICE_PATHS
     ),
     *(
         IsolationCase(f"GET /v1/documents/{{document_id}}/{view}", _document, _fresh_intent_id)

@@ -22,14 +22,16 @@ from hypothesis import strategies as st
 from api.bootstrap import Ledger
 from ledger.decide import Posted
 from ledger.errors import Rejected
-from ledger.events import Address, Fx, PartyDetails
+from ledger.events import Address, Fx, InvoiceLine, PartyDetails
 from ledger.intents import (
     ApprovePeriodLock,
     BookingLine,
     CancelPeriodLock,
+    ChangeInvoice,
     ChangeParty,
     DeactivateParty,
     PostBooking,
+    RecordInvoice,
     RegisterParty,
     ReopenPeriod,
     RequestPeriodLock,
@@ -204,13 +206,13 @@ async def _event_count(ledger: Ledger) -> int:
         return await conn.fetchval("select count(*) from events")
 
 
-async def test_rebuild_reproduces_master_data_periods_documents_and_parties(own_ledger: Ledger):
+async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_ledger: Ledger):
     tenant_id = await new_tenant(own_ledger, "Periods GmbH")
     await post_random_ledger(
         own_ledger, tenant_id, [("6815", "1800", "VSt19", 5000, "plain")], [False]
     )
     stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
-    cancelled, approved, customer = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    cancelled, approved, customer, invoice = (uuid.uuid4() for _ in range(4))
     for intent in (
         SoftLockPeriod(**stamp, period="2026-01"),
         ReopenPeriod(**stamp, period="2026-01"),
@@ -234,6 +236,34 @@ async def test_rebuild_reproduces_master_data_periods_documents_and_parties(own_
             details=PartyDetails(name="Kunde AG", address=Address(city="Köln", country="DE")),
         ),
         ChangeParty(**stamp, party_id=customer, kind="customer", changes={"name": "Kunde SE"}),
+        RecordInvoice(
+            **stamp,
+            invoice_id=invoice,
+            direction="outgoing",
+            party_id=customer,
+            invoice_type="invoice",
+            invoice_number="RE-1",
+            invoice_date=date(2026, 3, 1),
+            due_date=None,
+            currency="EUR",
+            total_net_cents=10_000,
+            total_tax_cents=1_900,
+            total_gross_cents=11_900,
+            lines=(
+                InvoiceLine(
+                    position=1,
+                    description="Beratung",
+                    quantity=Decimal("2.5"),
+                    unit_price=Decimal("40.00"),
+                    tax_rate_bp=1_900,
+                    tax_amount_cents=1_900,
+                    line_total_cents=11_900,
+                ),
+            ),
+        ),
+        ChangeInvoice(
+            **stamp, invoice_id=invoice, direction="outgoing", changes={"notes": "bezahlt bar"}
+        ),
         RegisterParty(
             **stamp, party_id=uuid.uuid4(), kind="vendor", details=PartyDetails(name="Lieferant")
         ),
@@ -248,4 +278,5 @@ async def test_rebuild_reproduces_master_data_periods_documents_and_parties(own_
     assert len(before["period_lock_requests"]) == 2
     assert len(before["documents"]) == 1
     assert len(before["parties"]) == 2
+    assert len(before["invoice_lines"]) == 1
     assert after == before
