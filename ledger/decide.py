@@ -113,6 +113,8 @@ def decide(
             return parties.change(state, intent, now)
         case DeactivateParty():
             return parties.deactivate(state, intent, now)
+        case RecordInvoice() if intent.book:
+            return _record_and_book_invoice(state, lookups, intent, now)
         case RecordInvoice():
             return invoices.record(state, lookups, intent, now)
         case ChangeInvoice():
@@ -215,6 +217,19 @@ def _post_booking(
     return _posted(state, lookups, event)
 
 
+def _record_and_book_invoice(
+    state: TenantState, lookups: Lookups, intent: RecordInvoice, now: datetime
+) -> Decision:
+    """The invoice and its journal intent in one decision: both are stored, or neither."""
+    invoices.validate(state, lookups, intent)
+    booked = _post_booking(state, lookups, invoices.booking_for(state, intent), now)
+    [event] = booked.events
+    assert isinstance(event, BookingPosted)
+    linked = msgspec.structs.replace(intent, intent_id=event.intent_id, book=False)
+    recorded = invoices.record(state, lookups, linked, now)
+    return Decision(events=(*booked.events, *recorded.events), result=recorded.result)
+
+
 def _booking_period(state: TenantState, day: date, adjustment_period: int | None) -> str:
     assert state.tenant is not None
     if not BOOKING_DATE_MIN <= day <= BOOKING_DATE_MAX:
@@ -314,6 +329,7 @@ def _pairs_for(intent: PostBooking, codes: dict[str, TaxCode]) -> tuple[Pair, ..
             side=line.side,
             amount_cents=line.amount_cents,
             tax_code=codes[line.tax_code].code if line.tax_code else None,
+            tax_cents=line.tax_cents,
         )
         for line in intent.lines
     )

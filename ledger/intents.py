@@ -46,6 +46,9 @@ class BookingLine(msgspec.Struct, frozen=True, kw_only=True):
     side: Side
     amount_cents: int
     tax_code: str | None = None
+    # The tax in a gross tax-coded line as a document states it (an invoice booked with
+    # `book: true`); None: computed from the rate. Not on the wire.
+    tax_cents: int | None = None
 
 
 class PostBooking(Retryable, frozen=True, kw_only=True):
@@ -212,6 +215,7 @@ class RecordInvoice(Intent, frozen=True, kw_only=True):
     intent_id: UUID | None = None
     document_id: UUID | None = None
     notes: str | None = None
+    book: bool = False  # post the journal intent with the invoice, in one decision
 
 
 class ChangeInvoice(Intent, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ are in docs/api.md ("Invoices").
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -17,7 +18,7 @@ import msgspec
 
 from ledger import errors
 from ledger.events import InvoiceChanged, InvoiceDirection, InvoiceLine, InvoiceRecorded
-from ledger.intents import ChangeInvoice, RecordInvoice
+from ledger.intents import BookingLine, ChangeInvoice, PostBooking, RecordInvoice, Side
 from ledger.money import round_to_cents, tax_cents_from_net
 from ledger.outcomes import Accepted, Decision
 
@@ -44,13 +45,12 @@ class KnownInvoice(msgspec.Struct, kw_only=True):
     version: int
 
 
-def record(state: TenantState, lookups: Lookups, intent: RecordInvoice, now: datetime) -> Decision:
+def validate(state: TenantState, lookups: Lookups, intent: RecordInvoice) -> None:
+    """Every rule of a new invoice; changes nothing."""
     party = state.parties.get(intent.party_id)
     if party is None or party.kind != PARTY_KIND[intent.direction]:
-        missing = (
-            errors.CustomerNotFound if intent.direction == "outgoing" else errors.VendorNotFound
-        )
-        raise missing(
+        missing = {"outgoing": errors.CustomerNotFound, "incoming": errors.VendorNotFound}
+        raise missing[intent.direction](
             f"No {PARTY_KIND[intent.direction]} with this id exists.",
             id=str(intent.party_id),
         )
@@ -72,7 +72,21 @@ def record(state: TenantState, lookups: Lookups, intent: RecordInvoice, now: dat
         raise errors.InvalidInput("Every line needs its own position.", positions=positions)
     _require_line_accounts(state, intent)
     _require_totals(intent)
-    _require_links(lookups, intent.intent_id, intent.document_id)
+    if not intent.book:
+        _require_links(lookups, intent.intent_id, intent.document_id)
+    elif intent.intent_id is not None:
+        raise errors.InvalidInput("Give intent_id or book: true, not both.")
+    elif intent.currency != "EUR":
+        raise errors.InvalidInput(
+            f"book: true books EUR invoices; book this {intent.currency} invoice with an fx "
+            "block (POST /v1/bookings) and link its intent.",
+            currency=intent.currency,
+        )
+
+
+def record(state: TenantState, lookups: Lookups, intent: RecordInvoice, now: datetime) -> Decision:
+    validate(state, lookups, intent)
+    number = intent.invoice_number.strip()
     event = InvoiceRecorded(
         tenant_id=intent.tenant_id,
         actor=intent.actor,
@@ -143,6 +157,90 @@ def change(lookups: Lookups, intent: ChangeInvoice, now: datetime) -> Decision:
         notes=after.notes,
     )
     return Decision(events=(event,), result=Accepted(subject=str(intent.invoice_id)))
+
+
+def booking_for(state: TenantState, intent: RecordInvoice) -> PostBooking:
+    """The journal intent of an invoice booked with it (`book: true`, docs/api.md).
+
+    The personal account takes the gross; each line's account (or the party's default account)
+    takes its net with the tax code of its rate, and the code's VAT account the invoice's own
+    tax, summed per account and rate. A credit note books the other way round.
+    """
+    party = state.parties[intent.party_id]
+    party_side: Side = "debit" if intent.direction == "outgoing" else "credit"
+    line_side: Side = "credit" if party_side == "debit" else "debit"
+    if intent.invoice_type == "credit_note":
+        party_side, line_side = line_side, party_side
+    groups: dict[tuple[str, int], list[int]] = {}
+    for line in intent.lines:
+        account = line.account_number or party.details.default_account
+        if account is None:
+            raise errors.InvalidInput(
+                f"Line {line.position} names no account and {party.details.name} has no "
+                "default_account: give one to book the invoice.",
+                position=line.position,
+            )
+        sums = groups.setdefault((account, line.tax_rate_bp), [0, 0])
+        sums[0] += line.line_total_cents
+        sums[1] += line.tax_amount_cents
+    lines = [
+        BookingLine(
+            account_number=party.account_number,
+            side=party_side,
+            amount_cents=intent.total_gross_cents,
+        )
+    ]
+    for (account, rate_bp), (gross, tax) in sorted(groups.items()):
+        if gross == 0:
+            continue
+        code = _tax_code_for(state, intent.direction, rate_bp) if tax or rate_bp else None
+        lines.append(
+            BookingLine(
+                account_number=account,
+                side=line_side,
+                amount_cents=gross,
+                tax_code=code,
+                tax_cents=tax if code is not None else None,
+            )
+        )
+    word = "Gutschrift" if intent.invoice_type == "credit_note" else "Rechnung"
+    return PostBooking(
+        tenant_id=intent.tenant_id,
+        actor=intent.actor,
+        channel=intent.channel,
+        intent_id=uuid.uuid5(intent.invoice_id, "booking"),
+        booking_date=intent.invoice_date,
+        description=f"{word} {intent.invoice_number.strip()} {party.details.name}"[:1000],
+        lines=tuple(lines),
+        external_reference=intent.invoice_number.strip(),
+        document_id=intent.document_id,
+        skip_duplicate_check=True,  # the invoice number is already unique for the party
+    )
+
+
+def _tax_code_for(state: TenantState, direction: InvoiceDirection, rate_bp: int) -> str:
+    """The tenant's active output (outgoing) or input (incoming) code of this rate; system
+    codes first."""
+    kind = "output" if direction == "outgoing" else "input"
+    candidates = sorted(
+        (
+            code
+            for code in state.tax_codes.values()
+            if code.kind == kind
+            and code.rate_bp == rate_bp
+            and code.is_active
+            and code.vat_account is not None
+            and not code.self_assessed
+        ),
+        key=lambda code: (not code.is_system, code.code),
+    )
+    if not candidates:
+        raise errors.InvalidTaxCode(
+            f"No active {kind} tax code has the rate {Decimal(rate_bp) / 100} %: define one "
+            "(POST /v1/tax-codes) or book the invoice yourself.",
+            rate=str(Decimal(rate_bp) / 100),
+        )
+    return candidates[0].code
 
 
 def _require_line_accounts(state: TenantState, intent: RecordInvoice) -> None:

@@ -10,7 +10,9 @@ Two shapes (reference §1.7):
 Tax-free codes (no `vat_account`) leave the line as it is and only tag it.
 
 Rounding (docs/api.md, "Rounding"): net = gross / (1 + rate) half up to the cent, tax = gross -
-net, so the parts always add up to the gross; self-assessed tax = net x rate, half up.
+net, so the parts always add up to the gross; self-assessed tax = net x rate, half up. A line
+may carry its document's own tax (`tax_cents`, from an invoice booked with `book: true`); then
+net = gross - that tax.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class SidedLine(msgspec.Struct, frozen=True, kw_only=True):
     side: Side
     amount_cents: int
     tax_code: str | None = None
+    tax_cents: int | None = None  # a document's own tax in this gross line; None: computed
 
 
 class TaxPair(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,7 +61,7 @@ class TaxPair(msgspec.Struct, frozen=True, kw_only=True):
 def expand_line(line: SidedLine, code: TaxCode) -> tuple[tuple[SidedLine, ...], TaxPair | None]:
     """One tax-coded line -> its expanded lines and, for self-assessing codes, the tax pair."""
     assert line.amount_cents > 0
-    tagged = msgspec.structs.replace(line, tax_code=code.code)
+    tagged = msgspec.structs.replace(line, tax_code=code.code, tax_cents=None)
     if code.vat_account is None or code.rate_bp == 0:
         return (tagged,), None
     if code.self_assess_account is not None:
@@ -71,8 +74,12 @@ def expand_line(line: SidedLine, code: TaxCode) -> tuple[tuple[SidedLine, ...], 
         return (tagged,), TaxPair(
             account_debit=debit, account_credit=credit, amount_cents=tax_cents, tax_code=code.code
         )
-    net_cents = net_cents_from_gross(line.amount_cents, code.rate_bp)
-    tax_cents = line.amount_cents - net_cents
+    if line.tax_cents is not None:  # the invoice's own figure (checked against its lines)
+        tax_cents = line.tax_cents
+        net_cents = line.amount_cents - tax_cents
+    else:
+        net_cents = net_cents_from_gross(line.amount_cents, code.rate_bp)
+        tax_cents = line.amount_cents - net_cents
     if tax_cents == 0:
         return (tagged,), None
     expanded = (

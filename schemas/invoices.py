@@ -66,6 +66,7 @@ class _InvoiceIn(Wire, kw_only=True):
     document_id: UUID | None = None
     notes: Notes | None = None
     lines: Annotated[list[InvoiceLineIn], Meta(min_length=1, max_length=limits.INVOICE_LINES_MAX)]
+    book: bool = False  # post the journal intent with the invoice (docs/api.md)
 
     def __post_init__(self) -> None:
         for name in ("total_net", "total_tax", "total_gross"):

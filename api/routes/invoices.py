@@ -197,6 +197,7 @@ def routes_for(
                 intent_id=data.intent_id,
                 document_id=data.document_id,
                 notes=data.notes,
+                book=data.book,
             )
         )
         return await read_invoice(ledger, caller, invoice_id)

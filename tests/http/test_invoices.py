@@ -283,3 +283,117 @@ async def test_an_outgoing_invoice_is_not_an_incoming_one(tenant: Tenant):
     invoice = await record(tenant, "outgoing-invoices", invoice_body("customer", party["id"]))
     error_details(await tenant.get(f"/v1/invoices/{invoice['id']}"), 404, "NOT_FOUND")
     error_details(await tenant.get("/v1/invoices/not-a-uuid"), 400, "INVALID_INPUT")
+
+
+# --- book: true ------------------------------------------------------------------------------
+
+
+async def booked(tenant: Tenant, path: str, body: dict) -> tuple[dict, list[dict]]:
+    """Record with `book: true`; the invoice and its intent's journal lines."""
+    invoice = await record(tenant, path, {**body, "book": True})
+    audit = (await tenant.get(f"/v1/journal/{invoice['intent_id']}")).json()
+    pairs = [
+        (e["account_debit"], e["account_credit"], e["amount"], e["tax_code"])
+        for e in audit["entries"]
+    ]
+    return invoice, sorted(pairs)
+
+
+async def test_a_booked_outgoing_invoice_posts_receivable_revenue_and_output_vat(tenant: Tenant):
+    party = await new_party(tenant, "customers")
+    lines = [
+        {**line(1, "60.00", "11.40", "71.40"), "account_number": "4400"},
+        {**line(2, "40.00", "7.60", "47.60"), "account_number": "4400"},
+    ]
+    invoice, pairs = await booked(
+        tenant, "outgoing-invoices", invoice_body("customer", party["id"], lines=lines)
+    )
+
+    assert invoice["status"] == "open"
+    account = party["account_number"]
+    assert pairs == [(account, "3806", 19, "USt19"), (account, "4400", 100, "USt19")]
+    assert (await tenant.get(f"/v1/customers/{party['id']}")).json()["open_amount"] == 119
+
+
+async def test_a_booked_incoming_invoice_keeps_the_invoices_own_tax(tenant: Tenant):
+    party = await new_party(tenant, "vendors")
+    # 3 x 33.3333 = 99.9999 -> net 100.00, tax 19.00: but the vendor wrote 18.99 tax
+    odd = {
+        **line(),
+        "quantity": "3",
+        "unit_price": "33.3333",
+        "tax_amount": "18.99",
+        "line_total": "118.99",
+        "account_number": "6815",
+    }
+    body = invoice_body("vendor", party["id"], lines=[odd], total_tax="18.99", total_gross="118.99")
+    _, pairs = await booked(tenant, "invoices", body)
+
+    account = party["account_number"]
+    assert pairs == [("1406", account, 18.99, "VSt19"), ("6815", account, 100, "VSt19")]
+    assert (await tenant.get(f"/v1/vendors/{party['id']}")).json()["open_amount"] == 118.99
+
+
+async def test_a_booked_credit_note_books_the_other_way(tenant: Tenant):
+    party = await new_party(tenant, "customers")
+    body = invoice_body(
+        "customer",
+        party["id"],
+        type="credit_note",
+        lines=[{**line(), "account_number": "4400"}],
+    )
+    _, pairs = await booked(tenant, "outgoing-invoices", body)
+    account = party["account_number"]
+    assert pairs == [("3806", account, 19, "USt19"), ("4400", account, 100, "USt19")]
+
+
+async def test_the_default_account_books_lines_without_one(tenant: Tenant):
+    response = await tenant.post("/v1/customers", {"name": "Standard", "default_account": "4400"})
+    party = response.json()
+    _, pairs = await booked(tenant, "outgoing-invoices", invoice_body("customer", party["id"]))
+    assert (party["account_number"], "4400", 100, "USt19") in pairs
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({}, "INVALID_INPUT"),  # no account on the line, none on the customer
+        (
+            {
+                "lines": [
+                    {
+                        **line(),
+                        "account_number": "4400",
+                        "tax_rate": "0.16",
+                        "tax_amount": "16.00",
+                        "line_total": "116.00",
+                    }
+                ],
+                "total_tax": "16.00",
+                "total_gross": "116.00",
+            },
+            "INVALID_TAX_CODE",
+        ),
+        ({"currency": "USD", "lines": [{**line(), "account_number": "4400"}]}, "INVALID_INPUT"),
+        ({"intent_id": "x", "lines": [{**line(), "account_number": "4400"}]}, "INVALID_INPUT"),
+    ],
+)
+async def test_an_invoice_that_cannot_be_booked_is_refused_whole(
+    tenant: Tenant, change: dict, code: str
+):
+    party = await new_party(tenant, "customers")
+    body = {**invoice_body("customer", party["id"], **change), "book": True}
+    error_details(await tenant.post("/v1/outgoing-invoices", body), 400, code)
+    assert (await tenant.get("/v1/outgoing-invoices")).json()["total"] == 0
+    assert (await tenant.get("/v1/journal")).json()["entries"] == []
+
+
+async def test_booking_into_a_locked_period_refuses_the_invoice_too(tenant: Tenant):
+    party = await new_party(tenant, "customers")
+    await tenant.post("/v1/periods/2026-03/soft-lock")
+    body = {
+        **invoice_body("customer", party["id"], lines=[{**line(), "account_number": "4400"}]),
+        "book": True,
+    }
+    error_details(await tenant.post("/v1/outgoing-invoices", body), 400, "PERIOD_LOCKED")
+    assert (await tenant.get("/v1/outgoing-invoices")).json()["total"] == 0
