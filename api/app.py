@@ -28,6 +28,7 @@ from api.responses import LedgerResponse
 from api.routes import (
     accounts,
     audit,
+    bank_accounts,
     config,
     documents,
     exports,
@@ -155,6 +156,7 @@ def create_app(
         *documents.ROUTES,
         *parties.ROUTES,
         *invoices.ROUTES,
+        *bank_accounts.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import errors, invoices, parties
+from ledger import bank_accounts, errors, invoices, parties
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -35,7 +35,9 @@ from ledger.events import (
     UserCreated,
 )
 from ledger.intents import (
+    AddBankAccount,
     AnyIntent,
+    ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
     ChangeTaxCode,
@@ -113,6 +115,10 @@ def decide(
             return parties.change(state, intent, now)
         case DeactivateParty():
             return parties.deactivate(state, intent, now)
+        case AddBankAccount():
+            return bank_accounts.add(state, intent, now)
+        case ChangeBankAccount():
+            return bank_accounts.change(state, intent, now)
         case RecordInvoice() if intent.book:
             return _record_and_book_invoice(state, lookups, intent, now)
         case RecordInvoice():

@@ -134,6 +134,14 @@ class IntentAlreadySet(Rejected):
     code = "INTENT_ALREADY_SET"
 
 
+class AccountAlreadyLinked(Rejected):
+    code = "ACCOUNT_ALREADY_LINKED"
+
+
+class DuplicateIban(Rejected):
+    code = "DUPLICATE_IBAN"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

@@ -185,6 +185,32 @@ class PartyDeactivated(Event, tag="party_deactivated.v1"):
     kind: PartyKind
 
 
+# --- bank accounts (master data: stream id = tenant id) ------------------------------------
+
+SepaVersion = Literal["pain.001.001.03", "pain.001.001.09"]
+
+
+class BankAccountAdded(Event, tag="bank_account_added.v1"):
+    """A bank account, linked 1:1 to an asset account of the chart."""
+
+    bank_account_id: UUID
+    name: str
+    iban: str
+    bic: str | None
+    account_number: str
+    currency: str
+    sepa_version: SepaVersion
+
+
+class BankAccountChanged(Event, tag="bank_account_changed.v1"):
+    """The changeable fields after a change."""
+
+    bank_account_id: UUID
+    name: str
+    bic: str | None
+    sepa_version: SepaVersion
+
+
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
 
 InvoiceDirection = Literal["outgoing", "incoming"]
@@ -357,6 +383,8 @@ LedgerEvent = (
     | ApiKeyIssued
     | ApiKeyRevoked
     | AccountRenamed
+    | BankAccountAdded
+    | BankAccountChanged
     | PartyRegistered
     | PartyChanged
     | PartyDeactivated
@@ -396,6 +424,8 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     ApiKeyIssued,
     ApiKeyRevoked,
     AccountRenamed,
+    BankAccountAdded,
+    BankAccountChanged,
     PartyRegistered,
     PartyChanged,
     PartyDeactivated,

@@ -22,6 +22,7 @@ from ledger.events import (
     InvoiceType,
     PartyDetails,
     PartyKind,
+    SepaVersion,
     TaxKind,
 )
 
@@ -226,6 +227,23 @@ class ChangeInvoice(Intent, frozen=True, kw_only=True):
     changes: dict[str, Any]
 
 
+class AddBankAccount(Intent, frozen=True, kw_only=True):
+    bank_account_id: UUID
+    name: str
+    iban: str
+    bic: str | None
+    account_number: str
+    currency: str
+    sepa_version: SepaVersion
+
+
+class ChangeBankAccount(Intent, frozen=True, kw_only=True):
+    """Set `name`, `bic`, `sepa_version` — the keys present in `changes`."""
+
+    bank_account_id: UUID
+    changes: dict[str, Any]
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -269,4 +287,6 @@ AnyIntent = (
     | DeactivateParty
     | RecordInvoice
     | ChangeInvoice
+    | AddBankAccount
+    | ChangeBankAccount
 )

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 
+from ledger.bank_accounts import BankAccount, apply_bank_event
 from ledger.chain import GENESIS_HASH
 from ledger.events import (
     PERIOD_EVENTS,
@@ -22,6 +23,8 @@ from ledger.events import (
     Actor,
     ApiKeyIssued,
     ApiKeyRevoked,
+    BankAccountAdded,
+    BankAccountChanged,
     BookingPosted,
     ChartInstalled,
     Event,
@@ -62,6 +65,7 @@ class TenantState:
     api_keys: dict[UUID, bool] = field(default_factory=dict)  # key id -> revoked
     periods: PeriodBook = field(default_factory=PeriodBook)
     parties: dict[UUID, Party] = field(default_factory=dict)
+    bank_accounts: dict[UUID, BankAccount] = field(default_factory=dict)
     head: Head = field(default_factory=Head)
 
     @property
@@ -128,6 +132,8 @@ class TenantState:
                 self._apply_booking(event)
             case AccountRenamed(number=number, name=name):
                 self.accounts[number] = msgspec.structs.replace(self.accounts[number], name=name)
+            case BankAccountAdded() | BankAccountChanged():
+                apply_bank_event(self.bank_accounts, event)
             case PartyRegistered() | PartyChanged() | PartyDeactivated():
                 apply_party_event(self.parties, event)
             case _ if isinstance(event, PERIOD_EVENTS):

@@ -21,6 +21,8 @@ from ledger.events import (
     Address,
     ApiKeyIssued,
     ApiKeyRevoked,
+    BankAccountAdded,
+    BankAccountChanged,
     BookingPosted,
     ChartInstalled,
     DocumentUploaded,
@@ -182,6 +184,18 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_at",
         "updated_at",
     ),
+    "bank_accounts": (
+        "id",
+        "tenant_id",
+        "name",
+        "iban",
+        "bic",
+        "account_number",
+        "currency",
+        "sepa_version",
+        "created_at",
+        "updated_at",
+    ),
     "invoices": (
         "id",
         "tenant_id",
@@ -269,6 +283,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "periods": ("tenant_id", "period"),
     "parties": ("id",),
     "invoices": ("id",),
+    "bank_accounts": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
 }
@@ -387,6 +402,33 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
         case PartyDeactivated():
             yield Update(
                 "parties", (event.party_id,), {"is_active": False, "updated_at": event.recorded_at}
+            )
+        case BankAccountAdded():
+            yield Insert(
+                "bank_accounts",
+                (
+                    event.bank_account_id,
+                    event.tenant_id,
+                    event.name,
+                    event.iban,
+                    event.bic,
+                    event.account_number,
+                    event.currency,
+                    event.sepa_version,
+                    event.recorded_at,
+                    event.recorded_at,
+                ),
+            )
+        case BankAccountChanged():
+            yield Update(
+                "bank_accounts",
+                (event.bank_account_id,),
+                {
+                    "name": event.name,
+                    "bic": event.bic,
+                    "sepa_version": event.sepa_version,
+                    "updated_at": event.recorded_at,
+                },
             )
         case InvoiceRecorded():
             yield from _invoice_rows(event)

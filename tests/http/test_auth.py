@@ -368,6 +368,13 @@ INVOICE_PATHS = (
 )
 
 
+async def _bank_account(tenant: Tenant) -> str:
+    body = {"name": "Hausbank", "iban": "DE89370400440532013000", "account_number": "1800"}
+    response = await tenant.post("/v1/bank-accounts", body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -420,6 +427,13 @@ ISOLATION_CASES = (
             body=lambda party_id, party=party: _invoice_body(party, party_id),
         )
         for path, parties, party in INVOICE_PATHS
+    ),
+    IsolationCase("GET /v1/bank-accounts/{bank_account_id}", _bank_account, _fresh_intent_id),
+    IsolationCase(
+        "PUT /v1/bank-accounts/{bank_account_id}",
+        _bank_account,
+        _fresh_intent_id,
+        body=lambda _: {"name": "Fremd"},
     ),
     *(
         IsolationCase(f"GET /v1/documents/{{document_id}}/{view}", _document, _fresh_intent_id)

@@ -24,9 +24,11 @@ from ledger.decide import Posted
 from ledger.errors import Rejected
 from ledger.events import Address, Fx, InvoiceLine, PartyDetails
 from ledger.intents import (
+    AddBankAccount,
     ApprovePeriodLock,
     BookingLine,
     CancelPeriodLock,
+    ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
     DeactivateParty,
@@ -212,7 +214,7 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
         own_ledger, tenant_id, [("6815", "1800", "VSt19", 5000, "plain")], [False]
     )
     stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
-    cancelled, approved, customer, invoice = (uuid.uuid4() for _ in range(4))
+    cancelled, approved, customer, invoice, bank = (uuid.uuid4() for _ in range(5))
     for intent in (
         SoftLockPeriod(**stamp, period="2026-01"),
         ReopenPeriod(**stamp, period="2026-01"),
@@ -268,6 +270,17 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
             **stamp, party_id=uuid.uuid4(), kind="vendor", details=PartyDetails(name="Lieferant")
         ),
         DeactivateParty(**stamp, party_id=customer, kind="customer"),
+        AddBankAccount(
+            **stamp,
+            bank_account_id=bank,
+            name="Hausbank",
+            iban="DE89370400440532013000",
+            bic=None,
+            account_number="1800",
+            currency="EUR",
+            sepa_version="pain.001.001.03",
+        ),
+        ChangeBankAccount(**stamp, bank_account_id=bank, changes={"name": "Sparkasse"}),
     ):
         await own_ledger.writers.submit_one(intent)
     async with own_ledger.pool.acquire() as conn:
@@ -279,4 +292,5 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
     assert len(before["documents"]) == 1
     assert len(before["parties"]) == 2
     assert len(before["invoice_lines"]) == 1
+    assert len(before["bank_accounts"]) == 1
     assert after == before

@@ -1,0 +1,132 @@
+"""Bank accounts routes: list, add, read, change (scope bank)."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from litestar import get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from api import convert
+from api.auth import Caller
+from api.bootstrap import Ledger
+from api.errors import ApiError
+from ledger.intents import AddBankAccount, ChangeBankAccount
+from projections import bank_accounts as queries
+from schemas.bank_accounts import (
+    BankAccountIn,
+    BankAccountOut,
+    BankAccountPutIn,
+    BankAccountsOut,
+)
+
+TAGS = ["Bank"]
+
+
+def _out(row) -> BankAccountOut:
+    return BankAccountOut(**{name: row[name] for name in BankAccountOut.__struct_fields__})
+
+
+async def _read(ledger: Ledger, caller: Caller, bank_account_id: uuid.UUID) -> BankAccountOut:
+    async with ledger.pool.acquire() as conn:
+        row = await queries.bank_account(conn, caller.tenant_id, bank_account_id)
+    if row is None:
+        raise ApiError("NOT_FOUND", "No bank account with this id exists.", id=str(bank_account_id))
+    return _out(row)
+
+
+def _parsed(text: str) -> uuid.UUID:
+    parsed = convert.parse_uuid(text)
+    if parsed is None:
+        raise ApiError("INVALID_INPUT", "The bank account id must be a UUID.", id=text)
+    return parsed
+
+
+@get("/bank-accounts", operation_id="GetBankAccounts", opt={"scope": "bank:read"}, tags=TAGS)
+async def list_bank_accounts(
+    caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> BankAccountsOut:
+    """The tenant's bank accounts by name."""
+    async with ledger.pool.acquire() as conn:
+        rows = await queries.bank_accounts(conn, caller.tenant_id)
+    return BankAccountsOut(bank_accounts=[_out(row) for row in rows])
+
+
+@post(
+    "/bank-accounts",
+    operation_id="PostBankAccount",
+    opt={"scope": "bank:write"},
+    status_code=201,
+    tags=TAGS,
+)
+async def add_bank_account(
+    data: JSONBody[BankAccountIn], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> BankAccountOut:
+    """Add a bank account linked 1:1 to an asset account of the chart."""
+    bank_account_id = uuid.uuid4()
+    await ledger.writers.submit_one(
+        AddBankAccount(
+            tenant_id=caller.tenant_id,
+            actor=caller.actor,
+            channel="api",
+            bank_account_id=bank_account_id,
+            name=data.name,
+            iban=data.iban,
+            bic=data.bic,
+            account_number=data.account_number,
+            currency=data.currency,
+            sepa_version=data.sepa_version,
+        )
+    )
+    return await _read(ledger, caller, bank_account_id)
+
+
+@get(
+    "/bank-accounts/{bank_account_id:str}",
+    operation_id="GetBankAccount",
+    opt={"scope": "bank:read"},
+    tags=TAGS,
+)
+async def get_bank_account(
+    bank_account_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> BankAccountOut:
+    """One bank account."""
+    return await _read(ledger, caller, _parsed(bank_account_id))
+
+
+@put(
+    "/bank-accounts/{bank_account_id:str}",
+    operation_id="PutBankAccount",
+    opt={"scope": "bank:write"},
+    tags=TAGS,
+)
+async def change_bank_account(
+    bank_account_id: FromPath[str],
+    data: JSONBody[BankAccountPutIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> BankAccountOut:
+    """Change name, BIC or SEPA version (IBAN and linked account stay: add a new account)."""
+    parsed = _parsed(bank_account_id)
+    changes = {
+        field: value
+        for field in BankAccountPutIn.__struct_fields__
+        if (value := getattr(data, field)) is not msgspec.UNSET
+    }
+    if not changes:
+        raise ApiError("NO_CHANGES", "The request changes nothing.", id=bank_account_id)
+    await ledger.writers.submit_one(
+        ChangeBankAccount(
+            tenant_id=caller.tenant_id,
+            actor=caller.actor,
+            channel="api",
+            bank_account_id=parsed,
+            changes=changes,
+        )
+    )
+    return await _read(ledger, caller, parsed)
+
+
+ROUTES = [list_bank_accounts, add_bank_account, get_bank_account, change_bank_account]

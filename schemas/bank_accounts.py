@@ -1,0 +1,51 @@
+"""Bank accounts (reference §3.2): the ones payment runs pay from and statements arrive for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from schemas import limits
+from schemas.journal import NO_NUL_PATTERN, AccountNumber, Out, Wire
+
+SepaVersion = Literal["pain.001.001.03", "pain.001.001.09"]
+BankName = Annotated[str, Meta(min_length=1, max_length=255, pattern=NO_NUL_PATTERN)]
+Iban = Annotated[str, Meta(min_length=15, max_length=42, pattern=NO_NUL_PATTERN)]  # with spaces
+Bic = Annotated[str, Meta(max_length=limits.BIC_CHARS_MAX, pattern=NO_NUL_PATTERN)]
+
+
+class BankAccountIn(Wire, kw_only=True):
+    name: BankName
+    iban: Iban
+    bic: Bic | None = None
+    account_number: AccountNumber
+    currency: Annotated[str, Meta(pattern=r"^[A-Z]{3}$")] = "EUR"
+    sepa_version: SepaVersion = "pain.001.001.03"
+
+
+class BankAccountPutIn(Wire, kw_only=True):
+    """Partial update: `name`, `bic` (`null` clears), `sepa_version`."""
+
+    name: BankName | msgspec.UnsetType | None = msgspec.UNSET
+    bic: Bic | msgspec.UnsetType | None = msgspec.UNSET
+    sepa_version: SepaVersion | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class BankAccountOut(Out, kw_only=True):
+    id: UUID
+    name: str
+    iban: str
+    bic: str | None
+    account_number: str
+    currency: str
+    sepa_version: SepaVersion
+    created_at: datetime
+    updated_at: datetime
+
+
+class BankAccountsOut(Out, kw_only=True):
+    bank_accounts: list[BankAccountOut]
