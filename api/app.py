@@ -35,6 +35,7 @@ from api.routes import (
     invoices,
     journal,
     parties,
+    payment_runs,
     periods,
 )
 from api.settings import Settings
@@ -157,6 +158,7 @@ def create_app(
         *parties.ROUTES,
         *invoices.ROUTES,
         *bank_accounts.ROUTES,
+        *payment_runs.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -20,14 +20,25 @@ from uuid import UUID
 import click
 
 from api.auth import SCOPES
-from api.bootstrap import Ledger, create_tenant, create_user, issue_key, open_ledger, revoke_key
+from api.bootstrap import (
+    Ledger,
+    cli_actor,
+    create_tenant,
+    create_user,
+    issue_key,
+    open_ledger,
+    revoke_key,
+)
+from api.routes.payment_runs import sepa_export
 from api.settings import Settings
 from ledger.errors import Rejected
+from ledger.intents import ChangePaymentRunStatus
 from ledger.postgres import migrate
 from ledger.verify import verify_closings, verify_tenant
 from projections import queries
 from projections.gdpdu import ExportSummary, export_gdpdu
 from projections.rebuild import rebuild
+from schemas.payment_runs import SepaExportOut
 
 T = TypeVar("T")
 
@@ -378,6 +389,45 @@ def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path)
 
     summary = run(work)
     click.echo(f"wrote {len(summary.files)} files ({summary.journal_lines} journal lines) to {out}")
+
+
+@export.command("sepa")
+@click.option("--run", "run_id", required=True, type=click.UUID, help="Payment run id.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_sepa_command(run_id: UUID, out: Path) -> None:
+    """Write a payment run's pain.001 file. An approved run is exported first (as through
+    the API); an exported or completed run is written again, byte for byte the same."""
+
+    async def work(ledger: Ledger) -> SepaExportOut:
+        async with ledger.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "select tenant_id, status from payment_runs where id = $1", run_id
+            )
+        if row is None:
+            raise click.ClickException(f"no payment run {run_id}")
+        if row["status"] == "approved":
+            await ledger.writers.submit_one(
+                ChangePaymentRunStatus(
+                    tenant_id=row["tenant_id"],
+                    actor=cli_actor(),
+                    channel="cli",
+                    run_id=run_id,
+                    status="exported",
+                )
+            )
+        elif row["status"] not in ("exported", "completed"):
+            raise click.ClickException(
+                f"the run is {row['status']}: approve it first (only approved, exported or "
+                "completed runs have a file)"
+            )
+        return await sepa_export(ledger, row["tenant_id"], run_id)
+
+    exported = run(work)
+    out.write_bytes(exported.sepa_xml.encode("utf-8"))
+    click.echo(
+        f"wrote {out} ({exported.sepa_version}, {exported.number_of_transactions} transfers,"
+        f" {exported.control_sum} EUR, MsgId {exported.message_id})"
+    )
 
 
 @main.group()

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import bank_accounts, errors, invoices, parties
+from ledger import bank_accounts, errors, invoices, parties, payment_runs
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -40,8 +40,10 @@ from ledger.intents import (
     ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
+    ChangePaymentRunStatus,
     ChangeTaxCode,
     CreateAccount,
+    CreatePaymentRun,
     CreateTenant,
     CreateUser,
     DeactivateParty,
@@ -119,6 +121,10 @@ def decide(
             return bank_accounts.add(state, intent, now)
         case ChangeBankAccount():
             return bank_accounts.change(state, intent, now)
+        case CreatePaymentRun():
+            return payment_runs.create(state, lookups, intent, today, now)
+        case ChangePaymentRunStatus():
+            return payment_runs.change_status(lookups, intent, now)
         case RecordInvoice() if intent.book:
             return _record_and_book_invoice(state, lookups, intent, now)
         case RecordInvoice():

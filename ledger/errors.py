@@ -142,6 +142,26 @@ class DuplicateIban(Rejected):
     code = "DUPLICATE_IBAN"
 
 
+class BankAccountNotFound(Rejected):
+    code = "BANK_ACCOUNT_NOT_FOUND"
+
+
+class InvoiceNotFound(Rejected):
+    code = "INVOICE_NOT_FOUND"
+
+
+class VendorIbanMissing(Rejected):
+    code = "VENDOR_IBAN_MISSING"
+
+
+class InvoiceAlreadyInActiveRun(Rejected):
+    code = "INVOICE_ALREADY_IN_ACTIVE_RUN"
+
+
+class InvalidStateTransition(Rejected):
+    code = "INVALID_STATE_TRANSITION"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

@@ -258,6 +258,43 @@ class InvoiceChanged(Event, tag="invoice_changed.v1"):
     notes: str | None
 
 
+# --- payment runs (stream id = run id, one version per status change) ----------------------
+
+PaymentRunStatus = Literal["draft", "approved", "exported", "completed", "cancelled"]
+
+
+class PaymentItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One transfer of a run; the vendor's name, IBAN and address as they were at creation."""
+
+    item_id: UUID
+    invoice_id: UUID
+    vendor_id: UUID
+    vendor_name: str
+    vendor_iban: str
+    vendor_bic: str | None
+    vendor_address: Address | None
+    amount_cents: int
+    reference: str  # the remittance text: the vendor's invoice number
+    end_to_end_id: str
+
+
+class PaymentRunCreated(Event, tag="payment_run_created.v1"):
+    run_id: UUID
+    bank_account_id: UUID
+    execution_date: date
+    label: str | None
+    items: tuple[PaymentItem, ...]
+
+
+class PaymentRunStatusChanged(Event, tag="payment_run_status_changed.v1"):
+    """approved, exported (with the file's MsgId), completed or cancelled."""
+
+    run_id: UUID
+    version: int
+    status: PaymentRunStatus
+    message_id: str | None = None
+
+
 # --- periods and closing (master data: stream id = tenant id) ------------------------------
 
 
@@ -397,6 +434,8 @@ LedgerEvent = (
     | DocumentUploaded
     | InvoiceRecorded
     | InvoiceChanged
+    | PaymentRunCreated
+    | PaymentRunStatusChanged
     | BookingPosted
 )
 
@@ -452,6 +491,10 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.invoice_id, 1
         case InvoiceChanged():
             return event.invoice_id, event.version
+        case PaymentRunCreated():
+            return event.run_id, 1
+        case PaymentRunStatusChanged():
+            return event.run_id, event.version
     return None
 
 

@@ -22,6 +22,7 @@ from ledger.events import (
     InvoiceType,
     PartyDetails,
     PartyKind,
+    PaymentRunStatus,
     SepaVersion,
     TaxKind,
 )
@@ -244,6 +245,19 @@ class ChangeBankAccount(Intent, frozen=True, kw_only=True):
     changes: dict[str, Any]
 
 
+class CreatePaymentRun(Intent, frozen=True, kw_only=True):
+    run_id: UUID
+    bank_account_id: UUID
+    execution_date: date
+    label: str | None
+    invoice_ids: tuple[UUID, ...]
+
+
+class ChangePaymentRunStatus(Intent, frozen=True, kw_only=True):
+    run_id: UUID
+    status: PaymentRunStatus
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -289,4 +303,6 @@ AnyIntent = (
     | ChangeInvoice
     | AddBankAccount
     | ChangeBankAccount
+    | CreatePaymentRun
+    | ChangePaymentRunStatus
 )

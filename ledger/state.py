@@ -41,6 +41,7 @@ from ledger.invoices import KnownInvoice
 from ledger.locks import PeriodBook
 from ledger.outcomes import DocumentStored
 from ledger.parties import Party, apply_party_event
+from ledger.payment_runs import KnownRun, PayableInvoice
 from ledger.tax import TaxCode
 
 
@@ -189,6 +190,9 @@ class Lookups:
     documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
     invoices_by_id: dict[UUID, KnownInvoice] = field(default_factory=dict)
     invoice_numbers: dict[tuple[UUID, str], UUID] = field(default_factory=dict)  # party, number
+    payable_invoices: dict[UUID, PayableInvoice] = field(default_factory=dict)
+    active_run_of_invoice: dict[UUID, UUID] = field(default_factory=dict)
+    runs_by_id: dict[UUID, KnownRun] = field(default_factory=dict)
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

@@ -33,6 +33,8 @@ from ledger.events import (
     PartyDeactivated,
     PartyDetails,
     PartyRegistered,
+    PaymentRunCreated,
+    PaymentRunStatusChanged,
     PeriodLockCancelled,
     PeriodLocked,
     PeriodLockExpired,
@@ -228,6 +230,39 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "line_total_cents",
         "account_number",
     ),
+    "payment_runs": (
+        "id",
+        "tenant_id",
+        "bank_account_id",
+        "execution_date",
+        "label",
+        "status",
+        "message_id",
+        "total_cents",
+        "item_count",
+        "version",
+        "created_at",
+        "updated_at",
+        "exported_at",
+    ),
+    "payment_run_items": (
+        "id",
+        "run_id",
+        "position",
+        "invoice_id",
+        "vendor_id",
+        "vendor_name",
+        "vendor_iban",
+        "vendor_bic",
+        "street",
+        "building_number",
+        "zip",
+        "city",
+        "country",
+        "amount_cents",
+        "reference",
+        "end_to_end_id",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -284,6 +319,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "parties": ("id",),
     "invoices": ("id",),
     "bank_accounts": ("id",),
+    "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
 }
@@ -430,6 +466,17 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     "updated_at": event.recorded_at,
                 },
             )
+        case PaymentRunCreated():
+            yield from _payment_run_rows(event)
+        case PaymentRunStatusChanged():
+            values: dict[str, Any] = {
+                "status": event.status,
+                "version": event.version,
+                "updated_at": event.recorded_at,
+            }
+            if event.status == "exported":
+                values |= {"message_id": event.message_id, "exported_at": event.recorded_at}
+            yield Update("payment_runs", (event.run_id,), values)
         case InvoiceRecorded():
             yield from _invoice_rows(event)
         case InvoiceChanged():
@@ -498,6 +545,50 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.line_count,
                 ),
             )
+
+
+def _payment_run_rows(event: PaymentRunCreated) -> Iterable[Change]:
+    yield Insert(
+        "payment_runs",
+        (
+            event.run_id,
+            event.tenant_id,
+            event.bank_account_id,
+            event.execution_date,
+            event.label,
+            "draft",
+            None,
+            sum(item.amount_cents for item in event.items),
+            len(event.items),
+            1,
+            event.recorded_at,
+            event.recorded_at,
+            None,
+        ),
+    )
+    for position, item in enumerate(event.items, start=1):
+        address = item.vendor_address or Address()
+        yield Insert(
+            "payment_run_items",
+            (
+                item.item_id,
+                event.run_id,
+                position,
+                item.invoice_id,
+                item.vendor_id,
+                item.vendor_name,
+                item.vendor_iban,
+                item.vendor_bic,
+                address.street,
+                address.building_number,
+                address.zip,
+                address.city,
+                address.country,
+                item.amount_cents,
+                item.reference,
+                item.end_to_end_id,
+            ),
+        )
 
 
 def _invoice_rows(event: InvoiceRecorded) -> Iterable[Change]:

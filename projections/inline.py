@@ -21,6 +21,8 @@ from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
     ChangeInvoice,
+    ChangePaymentRunStatus,
+    CreatePaymentRun,
     PostBooking,
     PostOpeningBalances,
     RecordInvoice,
@@ -30,6 +32,7 @@ from ledger.intents import (
 )
 from ledger.invoices import KnownInvoice
 from ledger.outcomes import DocumentStored
+from ledger.payment_runs import ACTIVE, KnownRun, PayableInvoice
 from ledger.state import KnownIntent, KnownLine, Lookups
 from ledger.store import StoredEvent
 from projections.apply import INLINE_PROJECTION, apply_changes
@@ -56,6 +59,7 @@ class InlineReadModel:
             lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
         await _prefetch_documents(conn, tenant_id, intents, lookups)
         await _prefetch_invoices(conn, tenant_id, intents, lookups)
+        await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
         if not (keys or references or targets or fingerprints or dates):
             return lookups
         rows = await conn.fetch(
@@ -177,6 +181,59 @@ async def _prefetch_invoices(
             notes=row["notes"],
             version=row["version"],
         )
+
+
+async def _prefetch_payment_runs(
+    conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
+) -> None:
+    """Runs changing status; for new runs their invoices and the active runs holding them."""
+    changed = [i.run_id for i in intents if isinstance(i, ChangePaymentRunStatus)]
+    wanted = [n for i in intents if isinstance(i, CreatePaymentRun) for n in i.invoice_ids]
+    if changed:
+        rows = await conn.fetch(
+            "select r.id, r.status, r.version, array_agg(i.amount_cents order by i.position)"
+            " filter (where i.id is not null) as amounts from payment_runs r"
+            " left join payment_run_items i on i.run_id = r.id"
+            " where r.tenant_id = $1 and r.id = any($2::uuid[]) group by r.id",
+            tenant_id,
+            changed,
+        )
+        for row in rows:
+            lookups.runs_by_id[row["id"]] = KnownRun(
+                run_id=row["id"],
+                status=row["status"],
+                version=row["version"],
+                item_amounts=tuple(row["amounts"] or ()),
+            )
+    if not wanted:
+        return
+    invoices = await conn.fetch(
+        "select id, party_id, invoice_number, currency, intent_id is not null as linked,"
+        " invoice_type, total_gross_cents - settled_cents as remaining_cents from invoices"
+        " where tenant_id = $1 and direction = 'incoming' and id = any($2::uuid[])",
+        tenant_id,
+        wanted,
+    )
+    for row in invoices:
+        lookups.payable_invoices[row["id"]] = PayableInvoice(
+            invoice_id=row["id"],
+            vendor_id=row["party_id"],
+            invoice_number=row["invoice_number"],
+            currency=row["currency"],
+            linked=row["linked"],
+            invoice_type=row["invoice_type"],
+            remaining_cents=row["remaining_cents"],
+        )
+    active = await conn.fetch(
+        "select i.invoice_id, r.id from payment_run_items i join payment_runs r"
+        " on r.id = i.run_id where r.tenant_id = $1 and r.status = any($2::text[])"
+        " and i.invoice_id = any($3::uuid[])",
+        tenant_id,
+        sorted(ACTIVE),
+        wanted,
+    )
+    for row in active:
+        lookups.active_run_of_invoice[row["invoice_id"]] = row["id"]
 
 
 async def _line_hashes(

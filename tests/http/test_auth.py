@@ -375,6 +375,45 @@ async def _bank_account(tenant: Tenant) -> str:
     return response.json()["id"]
 
 
+async def _payment_run(tenant: Tenant) -> str:
+    body = {
+        "name": "Lieferant",
+        "iban": "DE89370400440532013000",
+        "address": {"city": "Berlin", "country": "DE"},
+    }
+    vendor = (await tenant.post("/v1/vendors", body)).json()
+    invoice = {**_invoice_body("vendor", vendor["id"]), "book": True}
+    invoice["lines"][0]["account_number"] = "6815"
+    invoice_id = (await tenant.post("/v1/invoices", invoice)).json()["id"]
+    run = {
+        "bank_account_id": await _bank_account(tenant),
+        "execution_date": "2999-12-31",
+        "invoice_ids": [invoice_id],
+    }
+    response = await tenant.post("/v1/payment-runs", run)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _payment_run_ready_for(action: str) -> Callable[[Tenant], Awaitable[str]]:
+    """A run in the state `action` needs, so that its owner's own request succeeds."""
+    before = {
+        "approve": (),
+        "cancel": (),
+        "export": ("approve",),
+        "complete": ("approve", "export"),
+    }
+
+    async def make(tenant: Tenant) -> str:
+        run_id = await _payment_run(tenant)
+        for step in before[action]:
+            response = await tenant.post(f"/v1/payment-runs/{run_id}/{step}")
+            assert response.status_code == 200, response.text
+        return run_id
+
+    return make
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -429,6 +468,15 @@ ISOLATION_CASES = (
         for path, parties, party in INVOICE_PATHS
     ),
     IsolationCase("GET /v1/bank-accounts/{bank_account_id}", _bank_account, _fresh_intent_id),
+    IsolationCase("GET /v1/payment-runs/{run_id}", _payment_run, _fresh_intent_id),
+    *(
+        IsolationCase(
+            f"POST /v1/payment-runs/{{run_id}}/{action}",
+            _payment_run_ready_for(action),
+            _fresh_intent_id,
+        )
+        for action in ("approve", "export", "complete", "cancel")
+    ),
     IsolationCase(
         "PUT /v1/bank-accounts/{bank_account_id}",
         _bank_account,

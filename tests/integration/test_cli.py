@@ -7,9 +7,11 @@ own, and checks what each command prints and what it leaves in the books.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 from api.bootstrap import Ledger
+from tests.integration.conftest import approved_payment_run, new_tenant
 from tests.integration.test_chain import run_cli
 
 
@@ -112,3 +114,22 @@ def test_export_gdpdu_writes_the_data_carrier_into_an_empty_directory(
     assert "is not empty" in again.stderr
     backwards = run_cli(url, *args, "--to", "2025-12-31", "--out", str(tmp_path / "other"))
     assert "--from must not be after --to" in backwards.stderr
+
+
+async def test_export_sepa_exports_an_approved_run_and_rewrites_the_same_file(
+    own_ledger: Ledger, tmp_path: Path
+):
+    tenant_id = await new_tenant(own_ledger)
+    run_id = await approved_payment_run(own_ledger, tenant_id)
+    url = own_ledger.database_url
+    first, second = tmp_path / "first.xml", tmp_path / "second.xml"
+
+    assert "1 transfers, 119.00 EUR" in ok(
+        url, "export", "sepa", "--run", str(run_id), "--out", str(first)
+    )
+    ok(url, "export", "sepa", "--run", str(run_id), "--out", str(second))
+
+    assert first.read_bytes() == second.read_bytes()
+    assert b"pain.001.001.03" in first.read_bytes()
+    unknown = run_cli(url, "export", "sepa", "--run", str(uuid.uuid4()), "--out", str(first))
+    assert "no payment run" in unknown.stderr

@@ -31,6 +31,7 @@ from ledger.intents import (
     ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
+    ChangePaymentRunStatus,
     DeactivateParty,
     PostBooking,
     RecordInvoice,
@@ -43,7 +44,7 @@ from ledger.intents import (
 )
 from projections.fold import READ_TABLES
 from projections.rebuild import rebuild
-from tests.integration.conftest import TEST_ACTOR, new_tenant
+from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
 
 EXPENSES = ("6815", "6300", "6805", "5400")
 BANKS = ("1800", "1810")
@@ -293,4 +294,21 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
     assert len(before["parties"]) == 2
     assert len(before["invoice_lines"]) == 1
     assert len(before["bank_accounts"]) == 1
+    assert after == before
+
+
+async def test_rebuild_reproduces_payment_runs_and_their_items(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger, "Zahllauf GmbH")
+    run_id = await approved_payment_run(own_ledger, tenant_id)
+    await own_ledger.writers.submit_one(
+        ChangePaymentRunStatus(
+            tenant_id=tenant_id, actor=TEST_ACTOR, channel="api", run_id=run_id, status="exported"
+        )
+    )
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert [row[5] for row in before["payment_runs"]] == ["exported"]
+    assert len(before["payment_run_items"]) == 1
     assert after == before
