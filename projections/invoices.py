@@ -12,6 +12,8 @@ from uuid import UUID
 
 import asyncpg
 
+from ledger.money import divide_half_up
+
 # $today: the tenant's calendar day. Overdue wins over partially paid: it is what needs doing.
 STATUS: Final = """
 case
@@ -94,10 +96,13 @@ async def open_items(
     conn: asyncpg.Connection, tenant_id: UUID, direction: str, today: date
 ) -> list[asyncpg.Record]:
     """Linked invoices with something left to pay, and linked credit notes not yet used up
-    (their gross less what settlements applied), by party."""
+    (their gross less what settlements applied), by party; with the EUR total of the
+    linked intent, from which the open amount in EUR follows."""
     return await conn.fetch(
         f"select {_columns('$3')}, greatest(i.total_gross_cents - i.settled_cents, 0)"
-        " as credit_open_cents from invoices i join parties p on p.id = i.party_id"
+        " as credit_open_cents, b.total_cents as booked_eur_cents"
+        " from invoices i join parties p on p.id = i.party_id"
+        " join intents b on b.intent_id = i.intent_id"
         " where i.tenant_id = $1 and i.direction = $2 and i.intent_id is not null"
         " and i.total_gross_cents > i.settled_cents"
         " order by lower(p.name), p.id, i.invoice_date, i.invoice_number",
@@ -105,3 +110,11 @@ async def open_items(
         direction,
         today,
     )
+
+
+def base_cents(remaining_cents: int, gross_cents: int, booked_eur_cents: int) -> int:
+    """The open amount in EUR: the remaining share of what the linked intent booked in EUR
+    (for an EUR invoice simply the remaining amount), half up."""
+    if gross_cents == 0:
+        return 0
+    return divide_half_up(remaining_cents * booked_eur_cents, gross_cents)

@@ -196,7 +196,10 @@ class OpenItemOut(Out, kw_only=True):
     total_gross: Decimal
     type: InvoiceType
     status: InvoiceStatus
-    remaining_amount: Decimal
+    currency: str
+    remaining_amount: Decimal  # in the invoice's currency
+    base_amount: Decimal  # the same in EUR, by the linked intent's EUR amount
+    base_currency: str
     intent_id: UUID
 
 

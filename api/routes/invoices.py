@@ -308,7 +308,14 @@ def _open_item(row: Any) -> OpenItemOut:
         total_gross=cents_to_decimal(row["total_gross_cents"]),
         type=row["invoice_type"],
         status=row["status"],
+        currency=row["currency"],
         remaining_amount=cents_to_decimal(row["remaining_cents"]),
+        base_amount=cents_to_decimal(
+            invoice_queries.base_cents(
+                row["remaining_cents"], row["total_gross_cents"], row["booked_eur_cents"]
+            )
+        ),
+        base_currency="EUR",
         intent_id=row["intent_id"],
     )
 

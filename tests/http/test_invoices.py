@@ -397,3 +397,40 @@ async def test_booking_into_a_locked_period_refuses_the_invoice_too(tenant: Tena
     }
     error_details(await tenant.post("/v1/outgoing-invoices", body), 400, "PERIOD_LOCKED")
     assert (await tenant.get("/v1/outgoing-invoices")).json()["total"] == 0
+
+
+async def test_open_items_carry_the_open_amount_in_eur_beside_the_invoice_currency(
+    tenant: Tenant,
+):
+    party = await new_party(tenant, "customers")
+    fx = {
+        "currency": "USD",
+        "amount": "129.41",
+        "rate": "1.0875",
+        "rate_date": "2026-03-01",
+        "rate_source": "ECB",
+    }
+    body = booking(
+        (party["account_number"], "debit", "119.00"), ("4400", "credit", "119.00"), fx=fx
+    )
+    intent = (await tenant.post("/v1/bookings", body)).json()["intent_id"]
+    usd_line = {**line(1, "108.75", "20.66", "129.41"), "quantity": "1", "unit_price": "108.75"}
+    await record(
+        tenant,
+        "outgoing-invoices",
+        invoice_body(
+            "customer",
+            party["id"],
+            currency="USD",
+            total_net="108.75",
+            total_tax="20.66",
+            total_gross="129.41",
+            lines=[usd_line],
+            intent_id=intent,
+        ),
+    )
+
+    [group] = (await tenant.get("/v1/outgoing-invoices/open-items")).json()["customers"]
+    [item] = group["invoices"]
+    assert (item["currency"], item["remaining_amount"]) == ("USD", 129.41)
+    assert (item["base_currency"], item["base_amount"]) == ("EUR", 119)
