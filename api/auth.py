@@ -66,6 +66,10 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
             key_prefix=self.key_prefix,
         )
 
+    def stamp(self) -> dict:
+        """Who asks, as every intent from the API carries it."""
+        return {"tenant_id": self.tenant_id, "actor": self.actor, "channel": "api"}
+
     def may(self, scope: str) -> bool:
         return scope_granted(self.scopes, scope)
 

@@ -15,6 +15,7 @@ import asyncpg
 import msgspec
 
 from api.auth import Caller
+from api.errors import ApiError
 from ledger.decide import Posted
 from ledger.events import Fx
 from ledger.intents import (
@@ -249,3 +250,23 @@ def parse_uuid(text: str) -> UUID | None:
         return UUID(text)
     except ValueError:
         return None
+
+
+def require_uuid(text: str, what: str) -> UUID:
+    """A path id, or 400 INVALID_INPUT naming what it should have been."""
+    parsed = parse_uuid(text)
+    if parsed is None:
+        raise ApiError("INVALID_INPUT", f"The {what} id must be a UUID.", id=text)
+    return parsed
+
+
+def given_fields(data: msgspec.Struct) -> dict[str, Any]:
+    """The fields a partial update sent (absent ones are UNSET); none is NO_CHANGES."""
+    given = {
+        name: value
+        for name in data.__struct_fields__
+        if (value := getattr(data, name)) is not msgspec.UNSET
+    }
+    if not given:
+        raise ApiError("NO_CHANGES", "The request changes nothing.")
+    return given

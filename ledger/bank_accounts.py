@@ -10,7 +10,7 @@ from uuid import UUID
 
 from ledger import errors
 from ledger.events import BankAccountAdded, BankAccountChanged, Event, SepaVersion
-from ledger.intents import AddBankAccount, ChangeBankAccount
+from ledger.intents import AddBankAccount, ChangeBankAccount, stamp_of
 from ledger.outcomes import Accepted, Decision
 from ledger.parties import normalised_bic, normalised_iban
 
@@ -74,7 +74,7 @@ def add(state: TenantState, intent: AddBankAccount, now: datetime) -> Decision:
                 f"{existing.name} already has IBAN {iban}.", existing_id=str(existing_id)
             )
     event = BankAccountAdded(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         bank_account_id=intent.bank_account_id,
         name=intent.name.strip(),
         iban=iban,
@@ -111,19 +111,10 @@ def change(state: TenantState, intent: ChangeBankAccount, now: datetime) -> Deci
     if after == before:
         raise errors.NoChanges("The request changes nothing.", id=str(intent.bank_account_id))
     event = BankAccountChanged(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         bank_account_id=intent.bank_account_id,
         name=after[0],
         bic=after[1],
         sepa_version=after[2],
     )
     return Decision(events=(event,), result=Accepted(subject=str(intent.bank_account_id)))
-
-
-def _stamp(intent: AddBankAccount | ChangeBankAccount, now: datetime) -> dict:
-    return {
-        "tenant_id": intent.tenant_id,
-        "actor": intent.actor,
-        "channel": intent.channel,
-        "recorded_at": now,
-    }

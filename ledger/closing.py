@@ -31,6 +31,7 @@ from ledger.intents import (
     ReopenPeriod,
     RequestPeriodLock,
     SoftLockPeriod,
+    stamp_of,
 )
 from ledger.limits import BOOKING_YEAR_MAX, BOOKING_YEAR_MIN
 from ledger.locks import LockRequest, PeriodBook
@@ -122,7 +123,7 @@ def _soft_lock(
         )
     if standing.status == "locked":
         raise errors.PeriodAlreadyLocked(f"Period {period.id} is locked.", period=period.id)
-    event = PeriodSoftLocked(**_stamp(intent, now), period=period.id, by=_by(state, intent))
+    event = PeriodSoftLocked(**stamp_of(intent, now), period=period.id, by=_by(state, intent))
     return _changed(state, period, event)
 
 
@@ -136,7 +137,7 @@ def _reopen(state: TenantState, intent: ReopenPeriod, period: Period, now: datet
         )
     if standing.status == "open":
         raise errors.InvalidInput(f"Period {period.id} is already open.", period=period.id)
-    event = PeriodReopened(**_stamp(intent, now), period=period.id, by=_by(state, intent))
+    event = PeriodReopened(**stamp_of(intent, now), period=period.id, by=_by(state, intent))
     return _changed(state, period, event)
 
 
@@ -155,7 +156,7 @@ def _request_lock(
     events: list[Event] = _expired_events(state, intent, now, [period.id])
     events.append(
         PeriodLockRequested(
-            **_stamp(intent, now),
+            **stamp_of(intent, now),
             request_id=intent.request_id,
             period=period.id,
             by=_by(state, intent),
@@ -193,7 +194,7 @@ def _approve(
         )
     hashes = lookups.period_line_hashes.get(period.id, [])
     event = PeriodLocked(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         request_id=request.request_id,
         period=period.id,
         requested_by=request.requested_by,
@@ -215,7 +216,7 @@ def _cancel(
             status="expired" if request.expired_at(now) else request.status,
         )
     event = PeriodLockCancelled(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         request_id=request.request_id,
         period=period.id,
         by=_by(state, intent),
@@ -237,7 +238,7 @@ def _expired_events(
         if request is not None and request.expired_at(now):
             events.append(
                 PeriodLockExpired(
-                    **_stamp(intent, now), request_id=request.request_id, period=period
+                    **stamp_of(intent, now), request_id=request.request_id, period=period
                 )
             )
     return events
@@ -297,15 +298,6 @@ def _preview(state: TenantState, events: Iterable[Event]) -> PeriodBook:
 
 def _by(state: TenantState, intent: PeriodIntent) -> str:
     return state.name_of(intent.actor)
-
-
-def _stamp(intent: PeriodIntent, now: datetime) -> dict:
-    return {
-        "tenant_id": intent.tenant_id,
-        "actor": intent.actor,
-        "channel": intent.channel,
-        "recorded_at": now,
-    }
 
 
 def _day(moment: datetime | None) -> str:

@@ -60,6 +60,7 @@ from ledger.intents import (
     RevokeApiKey,
     Unset,
     UploadDocument,
+    stamp_of,
 )
 from ledger.limits import BOOKING_DATE_MAX, BOOKING_DATE_MIN, DESCRIPTION_CHARS_MAX
 from ledger.money import round_to_cents
@@ -651,7 +652,7 @@ def _create_account(state: TenantState, intent: CreateAccount, now: datetime) ->
         category=intent.category,
         report_group=intent.report_group,
     )
-    event = AccountCreated(**_stamp(intent, now), account=account)
+    event = AccountCreated(**stamp_of(intent, now), account=account)
     return Decision(events=(event,), result=Accepted(subject=intent.number))
 
 
@@ -701,7 +702,7 @@ def _define_tax_code(state: TenantState, intent: DefineTaxCode, now: datetime) -
     _require_tax_accounts(state, intent.vat_account, intent.self_assess_account)
     kind = intent.kind or ("reverse_charge" if intent.self_assess_account else "input")
     event = TaxCodeDefined(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         code=intent.code,
         label=intent.label,
         description=intent.description,
@@ -755,7 +756,7 @@ def _change_tax_code(state: TenantState, intent: ChangeTaxCode, now: datetime) -
         updated.self_assess_account if "self_assess_account" in changes else None,
     )
     event = TaxCodeChanged(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         code=current.code,
         label=updated.label,
         description=updated.description,
@@ -794,7 +795,7 @@ def _create_user(state: TenantState, intent: CreateUser, now: datetime) -> Decis
             f"A user with e-mail {intent.email} already exists.", email=intent.email
         )
     event = UserCreated(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         user_id=intent.user_id,
         email=intent.email,
         name=intent.name,
@@ -807,7 +808,7 @@ def _issue_api_key(state: TenantState, intent: IssueApiKey, now: datetime) -> De
     if intent.user_id not in state.user_emails:
         raise errors.UserNotFound("The user does not exist.", user_id=str(intent.user_id))
     event = ApiKeyIssued(
-        **_stamp(intent, now),
+        **stamp_of(intent, now),
         key_id=intent.key_id,
         user_id=intent.user_id,
         label=intent.label,
@@ -825,17 +826,8 @@ def _revoke_api_key(state: TenantState, intent: RevokeApiKey, now: datetime) -> 
         raise errors.ApiKeyNotFound("The API key does not exist.", key_id=str(intent.key_id))
     if revoked:
         return Decision(events=(), result=Accepted(subject=str(intent.key_id)))
-    event = ApiKeyRevoked(**_stamp(intent, now), key_id=intent.key_id)
+    event = ApiKeyRevoked(**stamp_of(intent, now), key_id=intent.key_id)
     return Decision(events=(event,), result=Accepted(subject=str(intent.key_id)))
-
-
-def _stamp(intent: AnyIntent, now: datetime) -> dict:
-    return {
-        "tenant_id": intent.tenant_id,
-        "actor": intent.actor,
-        "channel": intent.channel,
-        "recorded_at": now,
-    }
 
 
 def _euros(cents: int) -> str:

@@ -12,7 +12,7 @@ import msgspec
 
 from ledger import errors
 from ledger.events import DocumentUploaded
-from ledger.intents import UploadDocument
+from ledger.intents import UploadDocument, stamp_of
 from ledger.outcomes import Decision, DocumentStored
 from ledger.state import Lookups
 
@@ -94,10 +94,7 @@ def decide_upload(lookups: Lookups, intent: UploadDocument, now: datetime) -> De
     if existing is not None:
         return Decision(events=(), result=existing)
     event = DocumentUploaded(
-        tenant_id=intent.tenant_id,
-        actor=intent.actor,
-        channel=intent.channel,
-        recorded_at=now,
+        **stamp_of(intent, now),
         document_id=intent.document_id,
         sha256=intent.sha256,
         mime_type=intent.mime_type,

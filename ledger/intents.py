@@ -36,6 +36,16 @@ class Intent(msgspec.Struct, frozen=True, kw_only=True):
     channel: Channel
 
 
+def stamp_of(intent: Intent, now: datetime) -> dict:
+    """The fields every event takes from the intent that caused it, and its time."""
+    return {
+        "tenant_id": intent.tenant_id,
+        "actor": intent.actor,
+        "channel": intent.channel,
+        "recorded_at": now,
+    }
+
+
 class Retryable(Intent, frozen=True, kw_only=True):
     """An intent that may be retried: the same key with the same body answers the original."""
 

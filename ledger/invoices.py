@@ -18,7 +18,7 @@ import msgspec
 
 from ledger import errors
 from ledger.events import InvoiceChanged, InvoiceDirection, InvoiceLine, InvoiceRecorded
-from ledger.intents import BookingLine, ChangeInvoice, PostBooking, RecordInvoice, Side
+from ledger.intents import BookingLine, ChangeInvoice, PostBooking, RecordInvoice, Side, stamp_of
 from ledger.money import round_to_cents, tax_cents_from_net
 from ledger.outcomes import Accepted, Decision
 
@@ -88,10 +88,7 @@ def record(state: TenantState, lookups: Lookups, intent: RecordInvoice, now: dat
     validate(state, lookups, intent)
     number = intent.invoice_number.strip()
     event = InvoiceRecorded(
-        tenant_id=intent.tenant_id,
-        actor=intent.actor,
-        channel=intent.channel,
-        recorded_at=now,
+        **stamp_of(intent, now),
         invoice_id=intent.invoice_id,
         direction=intent.direction,
         party_id=intent.party_id,
@@ -146,10 +143,7 @@ def change(lookups: Lookups, intent: ChangeInvoice, now: datetime) -> Decision:
     after.version += 1
     lookups.invoices_by_id[intent.invoice_id] = after
     event = InvoiceChanged(
-        tenant_id=intent.tenant_id,
-        actor=intent.actor,
-        channel=intent.channel,
-        recorded_at=now,
+        **stamp_of(intent, now),
         invoice_id=intent.invoice_id,
         version=after.version,
         intent_id=after.intent_id,

@@ -33,7 +33,7 @@ from ledger.events import (
     PartyKind,
     PartyRegistered,
 )
-from ledger.intents import ChangeParty, DeactivateParty, RegisterParty
+from ledger.intents import ChangeParty, DeactivateParty, RegisterParty, stamp_of
 from ledger.outcomes import Accepted, Decision
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def register(state: TenantState, intent: RegisterParty, now: datetime) -> Decisi
         category=category,
         report_group=report_group,
     )
-    stamp = _stamp(intent, now)
+    stamp = stamp_of(intent, now)
     events = (
         AccountCreated(**stamp, account=account),
         PartyRegistered(
@@ -104,7 +104,7 @@ def change(state: TenantState, intent: ChangeParty, now: datetime) -> Decision:
     if details == party.details:
         raise errors.NoChanges("The request changes nothing.", id=str(intent.party_id))
     _require_unique(state, intent.kind, details, ignore=intent.party_id)
-    stamp = _stamp(intent, now)
+    stamp = stamp_of(intent, now)
     events: list[Event] = [
         PartyChanged(**stamp, party_id=intent.party_id, kind=intent.kind, details=details)
     ]
@@ -117,7 +117,7 @@ def deactivate(state: TenantState, intent: DeactivateParty, now: datetime) -> De
     party = _existing(state, intent.party_id, intent.kind)
     if not party.is_active:
         return Decision(events=(), result=Accepted(subject=str(intent.party_id)))
-    event = PartyDeactivated(**_stamp(intent, now), party_id=intent.party_id, kind=intent.kind)
+    event = PartyDeactivated(**stamp_of(intent, now), party_id=intent.party_id, kind=intent.kind)
     return Decision(events=(event,), result=Accepted(subject=str(intent.party_id)))
 
 
@@ -224,12 +224,3 @@ def _existing(state: TenantState, party_id: UUID, kind: PartyKind) -> Party:
     if party is None or party.kind != kind:
         raise errors.NotFound(f"No {WORD[kind]} with this id exists.", id=str(party_id))
     return party
-
-
-def _stamp(intent: RegisterParty | ChangeParty | DeactivateParty, now: datetime) -> dict:
-    return {
-        "tenant_id": intent.tenant_id,
-        "actor": intent.actor,
-        "channel": intent.channel,
-        "recorded_at": now,
-    }

@@ -18,7 +18,7 @@ import msgspec
 
 from ledger import errors
 from ledger.events import PaymentItem, PaymentRunCreated, PaymentRunStatus, PaymentRunStatusChanged
-from ledger.intents import ChangePaymentRunStatus, CreatePaymentRun
+from ledger.intents import ChangePaymentRunStatus, CreatePaymentRun, stamp_of
 from ledger.outcomes import Accepted, Decision
 
 if TYPE_CHECKING:
@@ -123,10 +123,7 @@ def create(
         item_amounts=tuple(item.amount_cents for item in items),
     )
     event = PaymentRunCreated(
-        tenant_id=intent.tenant_id,
-        actor=intent.actor,
-        channel=intent.channel,
-        recorded_at=now,
+        **stamp_of(intent, now),
         run_id=intent.run_id,
         bank_account_id=intent.bank_account_id,
         execution_date=intent.execution_date,
@@ -153,10 +150,7 @@ def change_status(lookups: Lookups, intent: ChangePaymentRunStatus, now: datetim
         )
     run.status, run.version = intent.status, run.version + 1
     event = PaymentRunStatusChanged(
-        tenant_id=intent.tenant_id,
-        actor=intent.actor,
-        channel=intent.channel,
-        recorded_at=now,
+        **stamp_of(intent, now),
         run_id=intent.run_id,
         version=run.version,
         status=intent.status,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
 from litestar import get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -37,13 +36,6 @@ async def _read(ledger: Ledger, caller: Caller, bank_account_id: uuid.UUID) -> B
     return _out(row)
 
 
-def _parsed(text: str) -> uuid.UUID:
-    parsed = convert.parse_uuid(text)
-    if parsed is None:
-        raise ApiError("INVALID_INPUT", "The bank account id must be a UUID.", id=text)
-    return parsed
-
-
 @get("/bank-accounts", operation_id="GetBankAccounts", opt={"scope": "bank:read"}, tags=TAGS)
 async def list_bank_accounts(
     caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
@@ -68,9 +60,7 @@ async def add_bank_account(
     bank_account_id = uuid.uuid4()
     await ledger.writers.submit_one(
         AddBankAccount(
-            tenant_id=caller.tenant_id,
-            actor=caller.actor,
-            channel="api",
+            **caller.stamp(),
             bank_account_id=bank_account_id,
             name=data.name,
             iban=data.iban,
@@ -93,7 +83,7 @@ async def get_bank_account(
     bank_account_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> BankAccountOut:
     """One bank account."""
-    return await _read(ledger, caller, _parsed(bank_account_id))
+    return await _read(ledger, caller, convert.require_uuid(bank_account_id, "bank account"))
 
 
 @put(
@@ -109,19 +99,11 @@ async def change_bank_account(
     ledger: NamedDependency[Ledger],
 ) -> BankAccountOut:
     """Change name, BIC or SEPA version (IBAN and linked account stay: add a new account)."""
-    parsed = _parsed(bank_account_id)
-    changes = {
-        field: value
-        for field in BankAccountPutIn.__struct_fields__
-        if (value := getattr(data, field)) is not msgspec.UNSET
-    }
-    if not changes:
-        raise ApiError("NO_CHANGES", "The request changes nothing.", id=bank_account_id)
+    parsed = convert.require_uuid(bank_account_id, "bank account")
+    changes = convert.given_fields(data)
     await ledger.writers.submit_one(
         ChangeBankAccount(
-            tenant_id=caller.tenant_id,
-            actor=caller.actor,
-            channel="api",
+            **caller.stamp(),
             bank_account_id=parsed,
             changes=changes,
         )

@@ -64,9 +64,7 @@ async def upload_document(
         await store_blob(conn, caller.tenant_id, sha256, content)
     stored = await ledger.writers.submit_one(
         UploadDocument(
-            tenant_id=caller.tenant_id,
-            actor=caller.actor,
-            channel="api",
+            **caller.stamp(),
             document_id=uuid.uuid4(),
             sha256=sha256,
             mime_type=mime_type,
@@ -115,9 +113,7 @@ async def document_preview(
 async def _file_response(
     ledger: Ledger, caller: Caller, document_id: str, disposition: str
 ) -> Response[bytes]:
-    parsed = convert.parse_uuid(document_id)
-    if parsed is None:
-        raise ApiError("INVALID_INPUT", "document_id must be a UUID.", document_id=document_id)
+    parsed = convert.require_uuid(document_id, "document")
     async with ledger.pool.acquire() as conn:
         row = await document(conn, caller.tenant_id, parsed)
         content = None if row is None else await read_blob(conn, caller.tenant_id, row["sha256"])

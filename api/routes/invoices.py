@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-import msgspec
 from litestar import get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -105,10 +104,6 @@ def _today(ledger: Ledger) -> date:
     return ledger.clock().astimezone(TENANT_TIMEZONE).date()
 
 
-def _stamp(caller: Caller) -> dict:
-    return {"tenant_id": caller.tenant_id, "actor": caller.actor, "channel": "api"}
-
-
 def routes_for(
     direction: InvoiceDirection,
     path: str,
@@ -181,7 +176,7 @@ def routes_for(
         invoice_id = uuid.uuid4()
         await ledger.writers.submit_one(
             RecordInvoice(
-                **_stamp(caller),
+                **caller.stamp(),
                 invoice_id=invoice_id,
                 direction=direction,
                 party_id=getattr(data, f"{party}_id"),
@@ -266,7 +261,7 @@ def routes_for(
     async def get_invoice(
         invoice_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
     ) -> invoice_out:  # type: ignore[valid-type]
-        return await read_invoice(ledger, caller, _parsed(invoice_id))
+        return await read_invoice(ledger, caller, convert.require_uuid(invoice_id, "invoice"))
 
     @patch(f"/{path}/{{invoice_id:str}}", operation_id=f"Patch{name}", opt=write, tags=tags)
     async def change_invoice(
@@ -275,16 +270,10 @@ def routes_for(
         caller: NamedDependency[Caller],
         ledger: NamedDependency[Ledger],
     ) -> invoice_out:  # type: ignore[valid-type]
-        parsed = _parsed(invoice_id)
-        changes = {
-            field: value
-            for field in InvoicePatchIn.__struct_fields__
-            if (value := getattr(data, field)) is not msgspec.UNSET
-        }
-        if not changes:
-            raise ApiError("NO_CHANGES", "The request changes nothing.", id=invoice_id)
+        parsed = convert.require_uuid(invoice_id, "invoice")
+        changes = convert.given_fields(data)
         await ledger.writers.submit_one(
-            ChangeInvoice(**_stamp(caller), invoice_id=parsed, direction=direction, changes=changes)
+            ChangeInvoice(**caller.stamp(), invoice_id=parsed, direction=direction, changes=changes)
         )
         return await read_invoice(ledger, caller, parsed)
 
@@ -318,13 +307,6 @@ def _open_item(row: Any) -> OpenItemOut:
         base_currency="EUR",
         intent_id=row["intent_id"],
     )
-
-
-def _parsed(invoice_id: str) -> uuid.UUID:
-    parsed = convert.parse_uuid(invoice_id)
-    if parsed is None:
-        raise ApiError("INVALID_INPUT", "The invoice id must be a UUID.", id=invoice_id)
-    return parsed
 
 
 ROUTES = [

@@ -80,17 +80,6 @@ async def _read(ledger: Ledger, caller: Caller, kind: PartyKind, party_id: uuid.
     return _out(row)
 
 
-def _parsed_id(kind: PartyKind, text: str) -> uuid.UUID:
-    parsed = convert.parse_uuid(text)
-    if parsed is None:
-        raise ApiError("INVALID_INPUT", f"The {kind} id must be a UUID.", id=text)
-    return parsed
-
-
-def _stamp(caller: Caller) -> dict:
-    return {"tenant_id": caller.tenant_id, "actor": caller.actor, "channel": "api"}
-
-
 def routes_for(kind: PartyKind, path: str, module: str, label: str) -> list[Any]:
     """The five routes of one kind: list, create, read, partial update, deactivate."""
     tags = [label]
@@ -142,7 +131,7 @@ def routes_for(kind: PartyKind, path: str, module: str, label: str) -> list[Any]
             notes=data.notes,
         )
         await ledger.writers.submit_one(
-            RegisterParty(**_stamp(caller), party_id=party_id, kind=kind, details=details)
+            RegisterParty(**caller.stamp(), party_id=party_id, kind=kind, details=details)
         )
         return await _read(ledger, caller, kind, party_id)
 
@@ -155,7 +144,7 @@ def routes_for(kind: PartyKind, path: str, module: str, label: str) -> list[Any]
     async def get_party(
         party_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
     ) -> PartyOut:
-        return await _read(ledger, caller, kind, _parsed_id(kind, party_id))
+        return await _read(ledger, caller, kind, convert.require_uuid(party_id, kind))
 
     @put(
         f"/{path}/{{party_id:str}}",
@@ -170,16 +159,13 @@ def routes_for(kind: PartyKind, path: str, module: str, label: str) -> list[Any]
         ledger: NamedDependency[Ledger],
     ) -> PartyOut:
         """Partial update: absent fields stay, `null` clears; `address` is replaced whole."""
-        parsed = _parsed_id(kind, party_id)
+        parsed = convert.require_uuid(party_id, kind)
         changes = {
             field: _address(value) if field == "address" else value
-            for field in PartyPutIn.__struct_fields__
-            if (value := getattr(data, field)) is not msgspec.UNSET
+            for field, value in convert.given_fields(data).items()
         }
-        if not changes:
-            raise ApiError("NO_CHANGES", "The request changes nothing.", id=party_id)
         await ledger.writers.submit_one(
-            ChangeParty(**_stamp(caller), party_id=parsed, kind=kind, changes=changes)
+            ChangeParty(**caller.stamp(), party_id=parsed, kind=kind, changes=changes)
         )
         return await _read(ledger, caller, kind, parsed)
 
@@ -194,9 +180,9 @@ def routes_for(kind: PartyKind, path: str, module: str, label: str) -> list[Any]
         party_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
     ) -> PartyOut:
         """Deactivate (nothing is deleted: postings keep their party and personal account)."""
-        parsed = _parsed_id(kind, party_id)
+        parsed = convert.require_uuid(party_id, kind)
         await ledger.writers.submit_one(
-            DeactivateParty(**_stamp(caller), party_id=parsed, kind=kind)
+            DeactivateParty(**caller.stamp(), party_id=parsed, kind=kind)
         )
         return await _read(ledger, caller, kind, parsed)
 

@@ -73,22 +73,13 @@ async def _read(ledger: Ledger, caller: Caller, run_id: uuid.UUID) -> PaymentRun
     return PaymentRunOut(**_summary(row), items=[_item(item) for item in items])
 
 
-def _parsed(text: str) -> uuid.UUID:
-    parsed = convert.parse_uuid(text)
-    if parsed is None:
-        raise ApiError("INVALID_INPUT", "The payment run id must be a UUID.", id=text)
-    return parsed
-
-
 async def _transition(
     ledger: Ledger, caller: Caller, run_id: str, status: PaymentRunStatus
 ) -> uuid.UUID:
-    parsed = _parsed(run_id)
+    parsed = convert.require_uuid(run_id, "payment run")
     await ledger.writers.submit_one(
         ChangePaymentRunStatus(
-            tenant_id=caller.tenant_id,
-            actor=caller.actor,
-            channel="api",
+            **caller.stamp(),
             run_id=parsed,
             status=status,
         )
@@ -158,9 +149,7 @@ async def create_run(
     run_id = uuid.uuid4()
     await ledger.writers.submit_one(
         CreatePaymentRun(
-            tenant_id=caller.tenant_id,
-            actor=caller.actor,
-            channel="api",
+            **caller.stamp(),
             run_id=run_id,
             bank_account_id=data.bank_account_id,
             execution_date=data.execution_date,
@@ -176,7 +165,7 @@ async def get_run(
     run_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> PaymentRunOut:
     """One run with its transfers (vendor name and IBAN as copied at creation)."""
-    return await _read(ledger, caller, _parsed(run_id))
+    return await _read(ledger, caller, convert.require_uuid(run_id, "payment run"))
 
 
 @post(

@@ -82,7 +82,7 @@ async def soft_lock(
     period: PeriodPath, caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> SoftLockedOut:
     """Refuse postings into the period until it is reopened."""
-    changed = await _submit(ledger, SoftLockPeriod(**_who(caller), period=period))
+    changed = await _submit(ledger, SoftLockPeriod(**caller.stamp(), period=period))
     return SoftLockedOut(
         period=changed.period,
         period_number=changed.period_number,
@@ -103,7 +103,7 @@ async def reopen(
     period: PeriodPath, caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> ReopenedOut:
     """Lift a soft lock. A hard-locked period cannot be reopened (PERIOD_IRREVERSIBLE)."""
-    changed = await _submit(ledger, ReopenPeriod(**_who(caller), period=period))
+    changed = await _submit(ledger, ReopenPeriod(**caller.stamp(), period=period))
     return ReopenedOut(
         period=changed.period,
         period_number=changed.period_number,
@@ -123,7 +123,7 @@ async def request_lock(
 ) -> LockRequestedOut:
     """Ask for the period's hard lock; a different user approves it within 48 hours."""
     changed = await _submit(
-        ledger, RequestPeriodLock(**_who(caller), period=period, request_id=uuid.uuid4())
+        ledger, RequestPeriodLock(**caller.stamp(), period=period, request_id=uuid.uuid4())
     )
     assert changed.request_id is not None
     assert changed.created_at is not None
@@ -198,7 +198,7 @@ async def approve_lock(
 ) -> LockApprovedOut:
     """The second pair of eyes: lock the period for good and issue its closing hash."""
     changed = await _submit(
-        ledger, ApprovePeriodLock(**_who(caller), period=period, request_id=request_id)
+        ledger, ApprovePeriodLock(**caller.stamp(), period=period, request_id=request_id)
     )
     assert changed.closing_hash is not None
     assert changed.request_id is not None
@@ -230,7 +230,7 @@ async def cancel_lock(
 ) -> LockCancelledOut:
     """Withdraw a pending lock request (anyone with perioden:write may)."""
     changed = await _submit(
-        ledger, CancelPeriodLock(**_who(caller), period=period, request_id=request_id)
+        ledger, CancelPeriodLock(**caller.stamp(), period=period, request_id=request_id)
     )
     assert changed.request_id is not None
     return LockCancelledOut(ok=True, request_id=changed.request_id, status="cancelled")
@@ -246,10 +246,6 @@ async def _submit(ledger: Ledger, intent: PeriodIntent) -> PeriodChanged:
         raise answer
     assert isinstance(answer, PeriodChanged)
     return answer
-
-
-def _who(caller: Caller) -> dict:
-    return {"tenant_id": caller.tenant_id, "actor": caller.actor, "channel": "api"}
 
 
 def _order(period: str, fiscal_year_start: int) -> tuple:
