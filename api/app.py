@@ -29,6 +29,7 @@ from api.routes import (
     accounts,
     audit,
     bank_accounts,
+    bank_transactions,
     config,
     documents,
     exports,
@@ -159,6 +160,7 @@ def create_app(
         *invoices.ROUTES,
         *bank_accounts.ROUTES,
         *payment_runs.ROUTES,
+        *bank_transactions.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

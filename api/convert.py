@@ -252,6 +252,13 @@ def parse_uuid(text: str) -> UUID | None:
         return None
 
 
+def signed_cents(amount: Decimal) -> int:
+    """A signed amount in euros (checked: at most two decimals) -> cents."""
+    cents = amount * 100
+    assert cents == cents.to_integral_value(), amount
+    return int(cents)
+
+
 def require_uuid(text: str, what: str) -> UUID:
     """A path id, or 400 INVALID_INPUT naming what it should have been."""
     parsed = parse_uuid(text)

@@ -16,6 +16,7 @@ from decimal import Decimal
 import msgspec
 
 from ledger import bank_accounts, errors, invoices, parties, payment_runs
+from ledger.bank_import import decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -49,6 +50,7 @@ from ledger.intents import (
     DeactivateParty,
     DeactivateTaxCode,
     DefineTaxCode,
+    ImportBankTransactions,
     IssueApiKey,
     PeriodIntent,
     PostBooking,
@@ -122,6 +124,8 @@ def decide(
             return bank_accounts.add(state, intent, now)
         case ChangeBankAccount():
             return bank_accounts.change(state, intent, now)
+        case ImportBankTransactions():
+            return decide_import(state, lookups, intent, now)
         case CreatePaymentRun():
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():

@@ -211,6 +211,34 @@ class BankAccountChanged(Event, tag="bank_account_changed.v1"):
     sepa_version: SepaVersion
 
 
+# --- bank transactions (stream id = import batch id) ---------------------------------------
+
+
+class BankTransaction(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a bank statement; `amount_cents` > 0 is money in."""
+
+    tx_id: UUID
+    tx_date: date
+    value_date: date | None
+    amount_cents: int
+    currency: str
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    reference: str | None
+    bank_reference: str | None
+    end_to_end_id: str | None
+    tx_type: str | None
+    content_hash: str  # what makes a re-import a duplicate (docs/api.md)
+
+
+class BankTransactionsImported(Event, tag="bank_transactions_imported.v1"):
+    batch_id: UUID
+    bank_account_id: UUID
+    source: str  # json, camt.053, camt.052, camt.054, mt940, csv
+    transactions: tuple[BankTransaction, ...]
+    skipped_duplicates: int
+
+
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
 
 InvoiceDirection = Literal["outgoing", "incoming"]
@@ -436,6 +464,7 @@ LedgerEvent = (
     | InvoiceChanged
     | PaymentRunCreated
     | PaymentRunStatusChanged
+    | BankTransactionsImported
     | BookingPosted
 )
 
@@ -493,6 +522,8 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.invoice_id, event.version
         case PaymentRunCreated():
             return event.run_id, 1
+        case BankTransactionsImported():
+            return event.batch_id, 1
         case PaymentRunStatusChanged():
             return event.run_id, event.version
     return None

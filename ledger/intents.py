@@ -15,6 +15,7 @@ import msgspec
 from ledger.events import (
     AccountType,
     Actor,
+    BankTransaction,
     Channel,
     Fx,
     InvoiceDirection,
@@ -268,6 +269,15 @@ class ChangePaymentRunStatus(Intent, frozen=True, kw_only=True):
     status: PaymentRunStatus
 
 
+class ImportBankTransactions(Intent, frozen=True, kw_only=True):
+    """Rows already parsed and hashed (ledger/bank_import.py); duplicates are dropped here."""
+
+    batch_id: UUID
+    bank_account_id: UUID
+    source: str
+    transactions: tuple[BankTransaction, ...]
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -315,4 +325,5 @@ AnyIntent = (
     | ChangeBankAccount
     | CreatePaymentRun
     | ChangePaymentRunStatus
+    | ImportBankTransactions
 )

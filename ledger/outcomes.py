@@ -62,7 +62,22 @@ class DocumentStored(msgspec.Struct, frozen=True, kw_only=True):
     duplicate: bool = False
 
 
-Result = Posted | Accepted | PeriodChanged | DocumentStored
+class RowProblem(msgspec.Struct, frozen=True, kw_only=True):
+    index: int  # 0-based row of the import
+    code: str
+    message: str
+
+
+class ImportCounted(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to an import: rows new, rows there before, rows refused (and why)."""
+
+    batch_id: UUID
+    imported: int
+    skipped_duplicates: int
+    errors: tuple[RowProblem, ...] = ()
+
+
+Result = Posted | Accepted | PeriodChanged | DocumentStored | ImportCounted
 
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True):

@@ -193,6 +193,7 @@ class Lookups:
     payable_invoices: dict[UUID, PayableInvoice] = field(default_factory=dict)
     active_run_of_invoice: dict[UUID, UUID] = field(default_factory=dict)
     runs_by_id: dict[UUID, KnownRun] = field(default_factory=dict)
+    bank_tx_hashes: set[str] = field(default_factory=set)  # of the imports' bank accounts
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

@@ -23,6 +23,7 @@ from ledger.events import (
     ApiKeyRevoked,
     BankAccountAdded,
     BankAccountChanged,
+    BankTransactionsImported,
     BookingPosted,
     ChartInstalled,
     DocumentUploaded,
@@ -263,6 +264,26 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "reference",
         "end_to_end_id",
     ),
+    "bank_transactions": (
+        "id",
+        "tenant_id",
+        "bank_account_id",
+        "batch_id",
+        "tx_date",
+        "value_date",
+        "amount_cents",
+        "currency",
+        "counterparty_name",
+        "counterparty_iban",
+        "reference",
+        "bank_reference",
+        "end_to_end_id",
+        "tx_type",
+        "content_hash",
+        "source",
+        "status",
+        "created_at",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -477,6 +498,31 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             if event.status == "exported":
                 values |= {"message_id": event.message_id, "exported_at": event.recorded_at}
             yield Update("payment_runs", (event.run_id,), values)
+        case BankTransactionsImported():
+            for tx in event.transactions:
+                yield Insert(
+                    "bank_transactions",
+                    (
+                        tx.tx_id,
+                        event.tenant_id,
+                        event.bank_account_id,
+                        event.batch_id,
+                        tx.tx_date,
+                        tx.value_date,
+                        tx.amount_cents,
+                        tx.currency,
+                        tx.counterparty_name,
+                        tx.counterparty_iban,
+                        tx.reference,
+                        tx.bank_reference,
+                        tx.end_to_end_id,
+                        tx.tx_type,
+                        tx.content_hash,
+                        event.source,
+                        "unreconciled",
+                        event.recorded_at,
+                    ),
+                )
         case InvoiceRecorded():
             yield from _invoice_rows(event)
         case InvoiceChanged():

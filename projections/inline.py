@@ -23,6 +23,7 @@ from ledger.intents import (
     ChangeInvoice,
     ChangePaymentRunStatus,
     CreatePaymentRun,
+    ImportBankTransactions,
     PostBooking,
     PostOpeningBalances,
     RecordInvoice,
@@ -60,6 +61,20 @@ class InlineReadModel:
         await _prefetch_documents(conn, tenant_id, intents, lookups)
         await _prefetch_invoices(conn, tenant_id, intents, lookups)
         await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
+        hashes = [
+            t.content_hash
+            for i in intents
+            if isinstance(i, ImportBankTransactions)
+            for t in i.transactions
+        ]
+        if hashes:
+            rows = await conn.fetch(
+                "select content_hash from bank_transactions where tenant_id = $1"
+                " and content_hash = any($2::text[])",
+                tenant_id,
+                hashes,
+            )
+            lookups.bank_tx_hashes.update(row["content_hash"] for row in rows)
         if not (keys or references or targets or fingerprints or dates):
             return lookups
         rows = await conn.fetch(

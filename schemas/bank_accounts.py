@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -43,6 +43,9 @@ class BankAccountOut(Out, kw_only=True):
     account_number: str
     currency: str
     sepa_version: SepaVersion
+    tx_count: int
+    unreconciled_count: int
+    last_tx_date: date | None
     created_at: datetime
     updated_at: datetime
 

@@ -414,6 +414,16 @@ def _payment_run_ready_for(action: str) -> Callable[[Tenant], Awaitable[str]]:
     return make
 
 
+async def _bank_transaction(tenant: Tenant) -> str:
+    body = {
+        "bank_account_id": await _bank_account(tenant),
+        "transactions": [{"tx_date": "2026-03-02", "amount": "10.00", "reference": "x"}],
+    }
+    assert (await tenant.post("/v1/bank-transactions", body)).status_code == 201
+    listed = (await tenant.get("/v1/bank-transactions")).json()
+    return listed["transactions"][0]["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -469,6 +479,16 @@ ISOLATION_CASES = (
     ),
     IsolationCase("GET /v1/bank-accounts/{bank_account_id}", _bank_account, _fresh_intent_id),
     IsolationCase("GET /v1/payment-runs/{run_id}", _payment_run, _fresh_intent_id),
+    IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
+    IsolationCase(
+        "POST /v1/bank-transactions",
+        _bank_account,
+        _fresh_intent_id,
+        body=lambda account_id: {
+            "bank_account_id": account_id,
+            "transactions": [{"tx_date": "2026-03-02", "amount": "1.00"}],
+        },
+    ),
     *(
         IsolationCase(
             f"POST /v1/payment-runs/{{run_id}}/{action}",

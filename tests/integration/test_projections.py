@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.bootstrap import Ledger
+from ledger.bank_import import ParsedRow, transactions_of
 from ledger.decide import Posted
 from ledger.errors import Rejected
 from ledger.events import Address, Fx, InvoiceLine, PartyDetails
@@ -33,6 +34,7 @@ from ledger.intents import (
     ChangeParty,
     ChangePaymentRunStatus,
     DeactivateParty,
+    ImportBankTransactions,
     PostBooking,
     RecordInvoice,
     RegisterParty,
@@ -282,6 +284,15 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
             sepa_version="pain.001.001.03",
         ),
         ChangeBankAccount(**stamp, bank_account_id=bank, changes={"name": "Sparkasse"}),
+        ImportBankTransactions(
+            **stamp,
+            batch_id=uuid.uuid4(),
+            bank_account_id=bank,
+            source="json",
+            transactions=transactions_of(
+                bank, [ParsedRow(tx_date=date(2026, 3, 2), amount_cents=-490, reference="Gebühr")]
+            ),
+        ),
     ):
         await own_ledger.writers.submit_one(intent)
     async with own_ledger.pool.acquire() as conn:
@@ -294,6 +305,7 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
     assert len(before["parties"]) == 2
     assert len(before["invoice_lines"]) == 1
     assert len(before["bank_accounts"]) == 1
+    assert len(before["bank_transactions"]) == 1
     assert after == before
 
 
