@@ -4,12 +4,15 @@ what is left to reconcile."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
 from litestar import get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 
 from api import convert
 from api.auth import Caller
@@ -20,6 +23,10 @@ from ledger.bank_import import ParsedRow, transactions_of
 from ledger.intents import ImportBankTransactions
 from ledger.money import cents_to_decimal
 from ledger.outcomes import ImportCounted
+from ledger.statements.camt import STATEMENT_BYTES_MAX
+from ledger.statements.errors import StatementInvalid
+from ledger.statements.files import read_statements
+from projections import bank_accounts as bank_account_queries
 from projections import bank_transactions as queries
 from schemas.bank_transactions import (
     BankImportIn,
@@ -110,6 +117,97 @@ async def import_json(
     return await import_rows(ledger, caller, data.bank_account_id, "json", rows)
 
 
+@dataclass
+class StatementForm:
+    file: UploadFile
+    bank_account_id: str | None = None
+
+
+async def _import_file(
+    ledger: Ledger, caller: Caller, upload: UploadFile, bank_account_id: uuid.UUID | None
+) -> BankImportOut:
+    statements = read_statements(await upload.read())
+    async with ledger.pool.acquire() as conn:
+        accounts = await bank_account_queries.bank_accounts(conn, caller.tenant_id)
+    by_iban = {row["iban"]: row["id"] for row in accounts}
+    known_ids = {row["id"]: row["iban"] for row in accounts}
+    if bank_account_id is not None and bank_account_id not in known_ids:
+        raise ApiError(
+            "BANK_ACCOUNT_NOT_FOUND",
+            "No bank account with this id exists.",
+            bank_account_id=str(bank_account_id),
+        )
+    targets = set()
+    for statement in statements:
+        if bank_account_id is not None:
+            if statement.iban and statement.iban != known_ids[bank_account_id]:
+                raise StatementInvalid(
+                    f"The statement is for IBAN {statement.iban}, not for this bank account "
+                    f"({known_ids[bank_account_id]}).",
+                    iban=statement.iban,
+                )
+            targets.add(bank_account_id)
+        elif statement.iban in by_iban:
+            targets.add(by_iban[statement.iban])
+        else:
+            raise StatementInvalid(
+                f"No bank account has the statement's IBAN {statement.iban}: add it, or name "
+                "bank_account_id."
+                if statement.iban
+                else "The statement names no IBAN: name bank_account_id.",
+                iban=statement.iban,
+            )
+    if len(targets) != 1:
+        raise StatementInvalid("A file is imported into one bank account; split it.")
+    rows = [row for statement in statements for row in statement.rows]
+    return await import_rows(ledger, caller, targets.pop(), statements[0].source, rows)
+
+
+@post(
+    "/bank-transactions/import-file",
+    operation_id="PostBankStatementFile",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+    request_max_body_size=STATEMENT_BYTES_MAX + 64 * 1024,
+)
+async def import_file(
+    data: Annotated[StatementForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> BankImportOut:
+    """Import a camt.052/053/054 (02, 08) or MT940 file — whole or not at all; the bank
+    account is `bank_account_id` or the one with the statement's IBAN."""
+    account = (
+        convert.require_uuid(data.bank_account_id, "bank account") if data.bank_account_id else None
+    )
+    return await _import_file(ledger, caller, data.file, account)
+
+
+@dataclass
+class UploadForm:
+    file: UploadFile
+
+
+@post(
+    "/bank-accounts/{bank_account_id:str}/upload",
+    operation_id="PostBankAccountStatement",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+    request_max_body_size=STATEMENT_BYTES_MAX + 64 * 1024,
+)
+async def upload_statement(
+    bank_account_id: FromPath[str],
+    data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> BankImportOut:
+    """Import a statement file into this bank account."""
+    account = convert.require_uuid(bank_account_id, "bank account")
+    return await _import_file(ledger, caller, data.file, account)
+
+
 @get("/bank-transactions", operation_id="GetBankTransactions", opt=READ, tags=TAGS)
 async def list_transactions(
     caller: NamedDependency[Caller],
@@ -171,4 +269,11 @@ async def get_transaction(
     return _out(row)
 
 
-ROUTES = [import_json, list_transactions, unreconciled_count, get_transaction]
+ROUTES = [
+    import_json,
+    import_file,
+    upload_statement,
+    list_transactions,
+    unreconciled_count,
+    get_transaction,
+]

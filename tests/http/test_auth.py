@@ -303,10 +303,15 @@ class IsolationCase:
     body: Callable[[str], dict] | None = None
     status: int = 404
     names: tuple[tuple[str, str], ...] = ()  # path parameters that are names, not the id
+    files: dict | None = None  # a multipart upload instead of a JSON body
 
     async def request(self, tenant: Tenant, object_id: str) -> httpx.Response:
         route = ROUTES_BY_ID[self.route_id]
         url = route.url(**{**dict.fromkeys(route.parameters, object_id), **dict(self.names)})
+        if self.files is not None:
+            return await tenant.client.request(
+                route.method, url, headers=tenant.headers, files=self.files
+            )
         body = self.body(object_id) if self.body else None
         return await tenant.client.request(route.method, url, headers=tenant.headers, json=body)
 
@@ -414,6 +419,13 @@ def _payment_run_ready_for(action: str) -> Callable[[Tenant], Awaitable[str]]:
     return make
 
 
+MT940_STATEMENT = (
+    b":20:STARTUMS\r\n:25:DE89370400440532013000\r\n:28C:1/1\r\n:60F:C260301EUR0,00\r\n"
+    b":61:2603020302CR10,00NTRFNONREF\r\n:86:166?00GUTSCHRIFT?20SVWZ+RE 1\r\n"
+    b":62F:C260302EUR10,00\r\n-\r\n"
+)
+
+
 async def _bank_transaction(tenant: Tenant) -> str:
     body = {
         "bank_account_id": await _bank_account(tenant),
@@ -480,6 +492,12 @@ ISOLATION_CASES = (
     IsolationCase("GET /v1/bank-accounts/{bank_account_id}", _bank_account, _fresh_intent_id),
     IsolationCase("GET /v1/payment-runs/{run_id}", _payment_run, _fresh_intent_id),
     IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
+    IsolationCase(
+        "POST /v1/bank-accounts/{bank_account_id}/upload",
+        _bank_account,
+        _fresh_intent_id,
+        files={"file": ("auszug.sta", MT940_STATEMENT, "text/plain")},
+    ),
     IsolationCase(
         "POST /v1/bank-transactions",
         _bank_account,

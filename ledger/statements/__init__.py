@@ -1,0 +1,1 @@
+"""Bank statement files (camt.05x, MT940, CSV) read into rows for the import."""
