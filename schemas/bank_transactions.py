@@ -95,3 +95,25 @@ class BankTransactionsOut(Out, kw_only=True):
 
 class UnreconciledCountOut(Out, kw_only=True):
     count: int
+
+
+class CsvMappingIn(Wire, kw_only=True):
+    """How to read a bank's CSV that is not in the German preset's layout."""
+
+    columns: dict[
+        Literal[
+            "tx_date",
+            "value_date",
+            "amount",
+            "currency",
+            "counterparty_name",
+            "counterparty_iban",
+            "reference",
+            "tx_type",
+        ],
+        Annotated[str, Meta(min_length=1, max_length=100)],
+    ]
+    delimiter: Literal[";", ",", "\t", "|"] = ";"
+    decimal_comma: bool = True
+    date_format: Literal["DD.MM.YYYY", "DD.MM.YY", "YYYY-MM-DD", "MM/DD/YYYY"] = "DD.MM.YYYY"
+    encoding: Literal["cp1252", "utf-8", "latin-1"] = "cp1252"

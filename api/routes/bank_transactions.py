@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
+import msgspec
 from litestar import get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -24,6 +25,7 @@ from ledger.intents import ImportBankTransactions
 from ledger.money import cents_to_decimal
 from ledger.outcomes import ImportCounted
 from ledger.statements.camt import STATEMENT_BYTES_MAX
+from ledger.statements.csv_files import GERMAN_BANK, CsvLayout
 from ledger.statements.errors import StatementInvalid
 from ledger.statements.files import read_statements
 from projections import bank_accounts as bank_account_queries
@@ -33,6 +35,7 @@ from schemas.bank_transactions import (
     BankImportOut,
     BankTransactionOut,
     BankTransactionsOut,
+    CsvMappingIn,
     RowErrorOut,
     TxStatus,
     UnreconciledCountOut,
@@ -121,12 +124,43 @@ async def import_json(
 class StatementForm:
     file: UploadFile
     bank_account_id: str | None = None
+    csv_mapping: str | None = None  # JSON (CsvMappingIn); without it the German preset
+
+
+DATE_PATTERNS = {
+    "DD.MM.YYYY": ("%d.%m.%Y", "%d.%m.%y"),
+    "DD.MM.YY": ("%d.%m.%y", "%d.%m.%Y"),
+    "YYYY-MM-DD": ("%Y-%m-%d",),
+    "MM/DD/YYYY": ("%m/%d/%Y",),
+}
+
+
+def _csv_layout(mapping: str | None) -> CsvLayout:
+    if mapping is None:
+        return GERMAN_BANK
+    try:
+        given = msgspec.json.decode(mapping, type=CsvMappingIn)
+    except msgspec.ValidationError as error:
+        raise ApiError("INVALID_INPUT", f"csv_mapping: {error}", field="csv_mapping") from None
+    except msgspec.DecodeError:
+        raise ApiError("INVALID_INPUT", "csv_mapping is not JSON.", field="csv_mapping") from None
+    return CsvLayout(
+        columns=dict(given.columns),
+        delimiter=given.delimiter,
+        decimal_comma=given.decimal_comma,
+        date_formats=DATE_PATTERNS[given.date_format],
+        encoding=given.encoding,
+    )
 
 
 async def _import_file(
-    ledger: Ledger, caller: Caller, upload: UploadFile, bank_account_id: uuid.UUID | None
+    ledger: Ledger,
+    caller: Caller,
+    upload: UploadFile,
+    bank_account_id: uuid.UUID | None,
+    csv_layout: CsvLayout = GERMAN_BANK,
 ) -> BankImportOut:
-    statements = read_statements(await upload.read())
+    statements = read_statements(await upload.read(), csv_layout)
     async with ledger.pool.acquire() as conn:
         accounts = await bank_account_queries.bank_accounts(conn, caller.tenant_id)
     by_iban = {row["iban"]: row["id"] for row in accounts}
@@ -176,17 +210,18 @@ async def import_file(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
 ) -> BankImportOut:
-    """Import a camt.052/053/054 (02, 08) or MT940 file — whole or not at all; the bank
-    account is `bank_account_id` or the one with the statement's IBAN."""
+    """Import a camt.052/053/054 (02, 08), MT940 or CSV file — whole or not at all; the bank
+    account is `bank_account_id` or the one with the statement's IBAN (CSV names none)."""
     account = (
         convert.require_uuid(data.bank_account_id, "bank account") if data.bank_account_id else None
     )
-    return await _import_file(ledger, caller, data.file, account)
+    return await _import_file(ledger, caller, data.file, account, _csv_layout(data.csv_mapping))
 
 
 @dataclass
 class UploadForm:
     file: UploadFile
+    csv_mapping: str | None = None
 
 
 @post(
@@ -205,7 +240,7 @@ async def upload_statement(
 ) -> BankImportOut:
     """Import a statement file into this bank account."""
     account = convert.require_uuid(bank_account_id, "bank account")
-    return await _import_file(ledger, caller, data.file, account)
+    return await _import_file(ledger, caller, data.file, account, _csv_layout(data.csv_mapping))
 
 
 @get("/bank-transactions", operation_id="GetBankTransactions", opt=READ, tags=TAGS)

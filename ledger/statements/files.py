@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ledger.bank_import import ParsedRow
 from ledger.statements.camt import parse_camt
+from ledger.statements.csv_files import GERMAN_BANK, CsvLayout, parse_csv
 from ledger.statements.errors import StatementInvalid
 from ledger.statements.mt940 import parse_mt940
 
@@ -17,8 +18,8 @@ class Statement:
     rows: list[ParsedRow]
 
 
-def read_statements(content: bytes) -> list[Statement]:
-    """camt (XML) or MT940, told apart by their first characters."""
+def read_statements(content: bytes, csv_layout: CsvLayout = GERMAN_BANK) -> list[Statement]:
+    """camt (XML), MT940 or CSV, told apart by their first characters."""
     head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:64]
     if not head:
         raise StatementInvalid("The file is empty.")
@@ -26,7 +27,4 @@ def read_statements(content: bytes) -> list[Statement]:
         return [Statement(s.kind, s.iban, s.rows) for s in parse_camt(content)]
     if head.startswith((b":20:", b"{1:", b":NS:")) or b"\n:20:" in content[:512]:
         return [Statement("mt940", s.iban, s.rows) for s in parse_mt940(content)]
-    raise StatementInvalid(
-        "The file is neither a camt.052/053/054 (XML) nor an MT940 statement; CSV files are "
-        "imported with POST /v1/bank-transactions/import-csv."
-    )
+    return [Statement("csv", None, parse_csv(content, csv_layout))]

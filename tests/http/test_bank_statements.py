@@ -153,7 +153,7 @@ async def test_a_statement_for_another_iban_is_refused(tenant: Tenant):
             b"<Stmt><Ntry><Amt Ccy='EUR'>1.00</Amt></Ntry></Stmt></BkToCstmrStmt></Document>",
             "line 1",
         ),
-        (b"hello", "neither"),
+        (b"hello", "no column"),  # neither XML nor MT940: read as CSV, which it is not
         (b"", "empty"),
     ],
 )
@@ -182,3 +182,86 @@ def test_hostile_xml_is_refused_without_reading_anything(hostile: bytes):
     with pytest.raises(StatementInvalid) as refused:
         read_statements(hostile)
     assert "root" not in str(refused.value)  # nothing of /etc/passwd
+
+
+GERMAN_CSV = (
+    "Auftragskonto;Buchungstag;Valutadatum;Buchungstext;Verwendungszweck;"
+    "Beguenstigter/Zahlungspflichtiger;Kontonummer/IBAN;BIC (SWIFT-Code);Betrag;Waehrung;Info\r\n"
+    "DE02120300000000202051;02.03.26;02.03.26;GUTSCHRIFT;RE-2026-001 Danke;Kunde AG;"
+    "DE89370400440532013000;COBADEFFXXX;1.190,00;EUR;Umsatz gebucht\r\n"
+    "DE02120300000000202051;03.03.26;03.03.26;LASTSCHRIFT;Miete März;Vermieter Müller;"
+    "DE44500105175407324931;INGDDEFFXXX;-1.500,50;EUR;Umsatz gebucht\r\n"
+).encode("cp1252")
+
+
+async def test_a_german_bank_csv_is_read_by_the_preset(tenant: Tenant):
+    account = await bank_account(tenant, "DE02120300000000202051")
+    response = await upload(
+        tenant, f"/v1/bank-accounts/{account['id']}/upload", GERMAN_CSV, "umsaetze.csv"
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["imported"] == 2
+    listed = (await tenant.get("/v1/bank-transactions")).json()["transactions"]
+    rent = next(t for t in listed if t["amount"] < 0)
+    assert (rent["amount"], rent["tx_date"], rent["counterparty_name"]) == (
+        -1500.5,
+        "2026-03-03",
+        "Vermieter Müller",
+    )
+    assert (rent["reference"], rent["tx_type"], rent["source"]) == (
+        "Miete März",
+        "LASTSCHRIFT",
+        "csv",
+    )
+    again = await upload(tenant, f"/v1/bank-accounts/{account['id']}/upload", GERMAN_CSV, "u.csv")
+    assert again.json()["skipped_duplicates"] == 2
+
+
+async def test_another_layout_is_read_by_a_mapping(tenant: Tenant):
+    account = await bank_account(tenant, "DE02120300000000202051")
+    content = b"Date,Amount,Payee,Memo\n2026-03-04,-12.34,Shop,Card 1\n2026-03-05,100.00,Bob,Gift\n"
+    mapping = (
+        '{"columns": {"tx_date": "Date", "amount": "Amount", "counterparty_name": "Payee",'
+        ' "reference": "Memo"}, "delimiter": ",", "decimal_comma": false,'
+        ' "date_format": "YYYY-MM-DD", "encoding": "utf-8"}'
+    )
+    response = await upload(
+        tenant,
+        "/v1/bank-transactions/import-file",
+        content,
+        "export.csv",
+        bank_account_id=account["id"],
+        csv_mapping=mapping,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["imported"] == 2
+    error_details(
+        await upload(
+            tenant,
+            "/v1/bank-transactions/import-file",
+            content,
+            "x.csv",
+            bank_account_id=account["id"],
+            csv_mapping='{"columns": {"tx_date": "Date"}, "delimiter": "x"}',
+        ),
+        400,
+        "INVALID_INPUT",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"Buchungstag;Betrag\r\n32.13.26;1,00\r\n", "line 2"),
+        (b"Buchungstag;Betrag\r\n02.03.26;1,001\r\n", "two decimals"),
+        (b"Buchungstag;Betrag\r\n02.03.26;zehn\r\n", "not a number"),
+        (b"Datum der Buchung;Summe\r\n02.03.26;1,00\r\n", "no column"),
+        (b"Buchungstag;Betrag\r\n", "no transaction"),
+    ],
+)
+async def test_a_csv_that_cannot_be_read_is_refused_whole(tenant: Tenant, content, words):
+    account = await bank_account(tenant, "DE02120300000000202051")
+    response = await upload(tenant, f"/v1/bank-accounts/{account['id']}/upload", content, "u.csv")
+    error_details(response, 400, "STATEMENT_INVALID")
+    assert words.lower() in response.json()["error"]["message"].lower()
+    assert (await tenant.get("/v1/bank-transactions")).json()["total"] == 0
