@@ -22,9 +22,9 @@ from uuid import UUID
 import msgspec
 
 from ledger import errors
-from ledger.events import BankTransaction, BankTransactionsImported
-from ledger.intents import ImportBankTransactions, stamp_of
-from ledger.outcomes import Decision, ImportCounted, RowProblem
+from ledger.events import BankTransaction, BankTransactionEvidenceSet, BankTransactionsImported
+from ledger.intents import ImportBankTransactions, SetBankTransactionEvidence, stamp_of
+from ledger.outcomes import Accepted, Decision, ImportCounted, RowProblem
 
 if TYPE_CHECKING:
     from ledger.state import Lookups, TenantState
@@ -122,3 +122,37 @@ def transactions_of(bank_account_id: UUID, rows: list[ParsedRow]) -> tuple[BankT
         )
         for row, content_hash in zip(rows, content_hashes(keys), strict=True)
     )
+
+
+class KnownEvidence(msgspec.Struct, kw_only=True):
+    """A bank transaction's evidence as it stands (version 0: none set yet)."""
+
+    document_id: UUID | None = None
+    note: str | None = None
+    version: int = 0
+
+
+def decide_evidence(
+    lookups: Lookups, intent: SetBankTransactionEvidence, now: datetime
+) -> Decision:
+    known = lookups.evidence_by_tx.get(intent.tx_id)
+    if known is None:
+        raise errors.NotFound("No bank transaction with this id exists.", id=str(intent.tx_id))
+    document_id = intent.changes.get("document_id", known.document_id)
+    named = "document_id" in intent.changes and document_id is not None
+    if named and document_id not in lookups.document_ids:
+        raise errors.DocumentNotFound(
+            "The document does not exist in this tenant.", document_id=str(document_id)
+        )
+    note = intent.changes.get("note", known.note)
+    if (document_id, note) == (known.document_id, known.note):
+        raise errors.NoChanges("The request changes nothing.", id=str(intent.tx_id))
+    known.document_id, known.note, known.version = document_id, note, known.version + 1
+    event = BankTransactionEvidenceSet(
+        **stamp_of(intent, now),
+        tx_id=intent.tx_id,
+        version=known.version,
+        document_id=document_id,
+        note=note,
+    )
+    return Decision(events=(event,), result=Accepted(subject=str(intent.tx_id)))

@@ -16,7 +16,7 @@ from decimal import Decimal
 import msgspec
 
 from ledger import bank_accounts, errors, invoices, parties, payment_runs
-from ledger.bank_import import decide_import
+from ledger.bank_import import decide_evidence, decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -60,6 +60,7 @@ from ledger.intents import (
     Retryable,
     ReverseBooking,
     RevokeApiKey,
+    SetBankTransactionEvidence,
     Unset,
     UploadDocument,
     stamp_of,
@@ -126,6 +127,8 @@ def decide(
             return bank_accounts.change(state, intent, now)
         case ImportBankTransactions():
             return decide_import(state, lookups, intent, now)
+        case SetBankTransactionEvidence():
+            return decide_evidence(lookups, intent, now)
         case CreatePaymentRun():
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():

@@ -239,6 +239,16 @@ class BankTransactionsImported(Event, tag="bank_transactions_imported.v1"):
     skipped_duplicates: int
 
 
+class BankTransactionEvidenceSet(Event, tag="bank_transaction_evidence_set.v1"):
+    """What documents a bank transaction (Belegprinzip): a document, a note, or both. The
+    transaction's own stream (id = transaction id), one version per change."""
+
+    tx_id: UUID
+    version: int
+    document_id: UUID | None
+    note: str | None
+
+
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
 
 InvoiceDirection = Literal["outgoing", "incoming"]
@@ -465,6 +475,7 @@ LedgerEvent = (
     | PaymentRunCreated
     | PaymentRunStatusChanged
     | BankTransactionsImported
+    | BankTransactionEvidenceSet
     | BookingPosted
 )
 
@@ -524,6 +535,8 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.run_id, 1
         case BankTransactionsImported():
             return event.batch_id, 1
+        case BankTransactionEvidenceSet():
+            return event.tx_id, event.version
         case PaymentRunStatusChanged():
             return event.run_id, event.version
     return None

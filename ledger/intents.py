@@ -278,6 +278,13 @@ class ImportBankTransactions(Intent, frozen=True, kw_only=True):
     transactions: tuple[BankTransaction, ...]
 
 
+class SetBankTransactionEvidence(Intent, frozen=True, kw_only=True):
+    """Set the given keys of `changes` (`document_id`, `note`; None clears)."""
+
+    tx_id: UUID
+    changes: dict[str, Any]
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -326,4 +333,5 @@ AnyIntent = (
     | CreatePaymentRun
     | ChangePaymentRunStatus
     | ImportBankTransactions
+    | SetBankTransactionEvidence
 )

@@ -23,6 +23,7 @@ from ledger.events import (
     ApiKeyRevoked,
     BankAccountAdded,
     BankAccountChanged,
+    BankTransactionEvidenceSet,
     BankTransactionsImported,
     BookingPosted,
     ChartInstalled,
@@ -340,6 +341,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "parties": ("id",),
     "invoices": ("id",),
     "bank_accounts": ("id",),
+    "bank_transactions": ("id",),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -523,6 +525,18 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                         event.recorded_at,
                     ),
                 )
+        case BankTransactionEvidenceSet():
+            yield Update(
+                "bank_transactions",
+                (event.tx_id,),
+                {
+                    "evidence_document_id": event.document_id,
+                    "evidence_note": event.note,
+                    "evidence_version": event.version,
+                    "evidence_updated_at": event.recorded_at,
+                    "evidence_updated_by": event.actor.label,
+                },
+            )
         case InvoiceRecorded():
             yield from _invoice_rows(event)
         case InvoiceChanged():

@@ -15,6 +15,7 @@ import asyncpg
 import msgspec
 from dateutil.relativedelta import relativedelta
 
+from ledger.bank_import import KnownEvidence
 from ledger.decide import booking_fingerprint
 from ledger.events import ApiKeyRevoked, Fx
 from ledger.intents import (
@@ -29,6 +30,7 @@ from ledger.intents import (
     RecordInvoice,
     Retryable,
     ReverseBooking,
+    SetBankTransactionEvidence,
     UploadDocument,
 )
 from ledger.invoices import KnownInvoice
@@ -61,6 +63,20 @@ class InlineReadModel:
         await _prefetch_documents(conn, tenant_id, intents, lookups)
         await _prefetch_invoices(conn, tenant_id, intents, lookups)
         await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
+        evidence = [i.tx_id for i in intents if isinstance(i, SetBankTransactionEvidence)]
+        if evidence:
+            rows = await conn.fetch(
+                "select id, evidence_document_id, evidence_note, evidence_version"
+                " from bank_transactions where tenant_id = $1 and id = any($2::uuid[])",
+                tenant_id,
+                evidence,
+            )
+            for row in rows:
+                lookups.evidence_by_tx[row["id"]] = KnownEvidence(
+                    document_id=row["evidence_document_id"],
+                    note=row["evidence_note"],
+                    version=row["evidence_version"],
+                )
         hashes = [
             t.content_hash
             for i in intents
@@ -142,6 +158,10 @@ async def _prefetch_documents(
         i.document_id
         for i in intents
         if isinstance(i, PostBooking | RecordInvoice) and i.document_id is not None
+    ] + [
+        i.changes["document_id"]
+        for i in intents
+        if isinstance(i, SetBankTransactionEvidence) and i.changes.get("document_id")
     ]
     hashes = [i.sha256 for i in intents if isinstance(i, UploadDocument)]
     if not (named or hashes):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
+import msgspec
 from msgspec import Meta
 
 from schemas.journal import NO_NUL_PATTERN, Out, Wire
@@ -117,3 +118,23 @@ class CsvMappingIn(Wire, kw_only=True):
     decimal_comma: bool = True
     date_format: Literal["DD.MM.YYYY", "DD.MM.YY", "YYYY-MM-DD", "MM/DD/YYYY"] = "DD.MM.YYYY"
     encoding: Literal["cp1252", "utf-8", "latin-1"] = "cp1252"
+
+
+Note = Annotated[str, Meta(max_length=2_000, pattern=NO_NUL_PATTERN)]
+
+
+class EvidencePutIn(Wire, kw_only=True):
+    """Partial: `document_id` and `note` (≤ 2,000); `null` clears."""
+
+    document_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
+    note: (
+        Annotated[str, Meta(max_length=2_000, pattern=NO_NUL_PATTERN)] | msgspec.UnsetType | None
+    ) = msgspec.UNSET
+
+
+class EvidenceOut(Out, kw_only=True):
+    transaction_id: UUID
+    document_id: UUID | None
+    note: str | None
+    updated_at: datetime | None
+    updated_by: str | None

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from litestar import get, post
+from litestar import get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -21,7 +21,7 @@ from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.routes.query import require_date_range
 from ledger.bank_import import ParsedRow, transactions_of
-from ledger.intents import ImportBankTransactions
+from ledger.intents import ImportBankTransactions, SetBankTransactionEvidence
 from ledger.money import cents_to_decimal
 from ledger.outcomes import ImportCounted
 from ledger.statements.camt import STATEMENT_BYTES_MAX
@@ -36,6 +36,8 @@ from schemas.bank_transactions import (
     BankTransactionOut,
     BankTransactionsOut,
     CsvMappingIn,
+    EvidenceOut,
+    EvidencePutIn,
     RowErrorOut,
     TxStatus,
     UnreconciledCountOut,
@@ -304,6 +306,61 @@ async def get_transaction(
     return _out(row)
 
 
+def _evidence(row) -> EvidenceOut:
+    return EvidenceOut(
+        transaction_id=row["id"],
+        document_id=row["evidence_document_id"],
+        note=row["evidence_note"],
+        updated_at=row["evidence_updated_at"],
+        updated_by=row["evidence_updated_by"],
+    )
+
+
+async def _transaction_row(ledger: Ledger, caller: Caller, tx_id: uuid.UUID):
+    async with ledger.pool.acquire() as conn:
+        row = await queries.transaction(conn, caller.tenant_id, tx_id)
+    if row is None:
+        raise ApiError("NOT_FOUND", "No bank transaction with this id exists.", id=str(tx_id))
+    return row
+
+
+@get(
+    "/bank-transactions/{tx_id:str}/evidence",
+    operation_id="GetBankTransactionEvidence",
+    opt=READ,
+    tags=TAGS,
+)
+async def get_evidence(
+    tx_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> EvidenceOut:
+    """The document and note that account for this transaction (GoBD: no posting without a
+    voucher), with who set them when."""
+    parsed = convert.require_uuid(tx_id, "bank transaction")
+    return _evidence(await _transaction_row(ledger, caller, parsed))
+
+
+@put(
+    "/bank-transactions/{tx_id:str}/evidence",
+    operation_id="PutBankTransactionEvidence",
+    opt=WRITE,
+    tags=TAGS,
+)
+async def put_evidence(
+    tx_id: FromPath[str],
+    data: JSONBody[EvidencePutIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> EvidenceOut:
+    """Attach a document (of this tenant) and/or a note; `null` clears either."""
+    parsed = convert.require_uuid(tx_id, "bank transaction")
+    await ledger.writers.submit_one(
+        SetBankTransactionEvidence(
+            **caller.stamp(), tx_id=parsed, changes=convert.given_fields(data)
+        )
+    )
+    return _evidence(await _transaction_row(ledger, caller, parsed))
+
+
 ROUTES = [
     import_json,
     import_file,
@@ -311,4 +368,6 @@ ROUTES = [
     list_transactions,
     unreconciled_count,
     get_transaction,
+    get_evidence,
+    put_evidence,
 ]

@@ -493,6 +493,15 @@ ISOLATION_CASES = (
     IsolationCase("GET /v1/payment-runs/{run_id}", _payment_run, _fresh_intent_id),
     IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
     IsolationCase(
+        "GET /v1/bank-transactions/{tx_id}/evidence", _bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase(
+        "PUT /v1/bank-transactions/{tx_id}/evidence",
+        _bank_transaction,
+        _fresh_intent_id,
+        body=lambda _: {"note": "fremd"},
+    ),
+    IsolationCase(
         "POST /v1/bank-accounts/{bank_account_id}/upload",
         _bank_account,
         _fresh_intent_id,

@@ -126,3 +126,35 @@ async def test_listing_filters_and_counts(tenant: Tenant):
     transaction = one["transactions"][0]
     assert (await tenant.get(f"/v1/bank-transactions/{transaction['id']}")).json() == transaction
     error_details(await tenant.get(f"/v1/bank-transactions/{uuid.uuid4()}"), 404, "NOT_FOUND")
+
+
+async def test_evidence_attaches_a_document_and_a_note_and_clears_them(tenant: Tenant):
+    account = await bank_account(tenant)
+    await import_rows(tenant, account, ROWS[:1])
+    [tx] = (await tenant.get("/v1/bank-transactions")).json()["transactions"]
+    url = f"/v1/bank-transactions/{tx['id']}/evidence"
+    document = await tenant.client.post(
+        "/v1/documents",
+        headers=tenant.headers,
+        files={"file": ("beleg.pdf", b"%PDF-1.7 evidence", "application/pdf")},
+    )
+
+    async def put(body):
+        return await tenant.client.put(url, json=body, headers=tenant.headers)
+
+    empty = (await tenant.get(url)).json()
+    assert (empty["document_id"], empty["note"], empty["updated_by"]) == (None, None, None)
+    both = await put({"document_id": document.json()["id"], "note": "Rechnung liegt bei"})
+    assert both.status_code == 200, both.text
+    assert (both.json()["document_id"], both.json()["note"]) == (
+        document.json()["id"],
+        "Rechnung liegt bei",
+    )
+    assert both.json()["updated_by"] is not None
+    cleared = await put({"note": None})
+    assert (cleared.json()["document_id"], cleared.json()["note"]) == (document.json()["id"], None)
+    error_details(await put({"note": None}), 400, "NO_CHANGES")
+    error_details(await put({"document_id": str(uuid.uuid4())}), 400, "DOCUMENT_NOT_FOUND")
+    error_details(await put({"colour": "red"}), 400, "INVALID_INPUT")
+    missing = f"/v1/bank-transactions/{uuid.uuid4()}/evidence"
+    error_details(await tenant.get(missing), 404, "NOT_FOUND")

@@ -41,6 +41,7 @@ from ledger.intents import (
     ReopenPeriod,
     RequestPeriodLock,
     ReverseBooking,
+    SetBankTransactionEvidence,
     SoftLockPeriod,
     UploadDocument,
 )
@@ -218,6 +219,9 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
     )
     stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
     cancelled, approved, customer, invoice, bank = (uuid.uuid4() for _ in range(5))
+    fees = transactions_of(
+        bank, [ParsedRow(tx_date=date(2026, 3, 2), amount_cents=-490, reference="Gebühr")]
+    )
     for intent in (
         SoftLockPeriod(**stamp, period="2026-01"),
         ReopenPeriod(**stamp, period="2026-01"),
@@ -289,9 +293,10 @@ async def test_rebuild_reproduces_periods_documents_parties_and_invoices(own_led
             batch_id=uuid.uuid4(),
             bank_account_id=bank,
             source="json",
-            transactions=transactions_of(
-                bank, [ParsedRow(tx_date=date(2026, 3, 2), amount_cents=-490, reference="Gebühr")]
-            ),
+            transactions=fees,
+        ),
+        SetBankTransactionEvidence(
+            **stamp, tx_id=fees[0].tx_id, changes={"note": "Kontoführung laut Preisaushang"}
         ),
     ):
         await own_ledger.writers.submit_one(intent)
