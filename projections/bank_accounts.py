@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import asyncpg
@@ -29,3 +30,38 @@ async def bank_account(
     return await conn.fetchrow(
         _WITH_COUNTS + " where a.tenant_id = $1 and a.id = $2", tenant_id, bank_account_id
     )
+
+
+async def balance_history(
+    conn: asyncpg.Connection,
+    tenant_id: UUID,
+    bank_account_id: UUID | None,
+    start: date,
+    end: date,
+) -> tuple[int, list[tuple[date, int]]]:
+    """The balance of the bank accounts' ledger accounts before `start`, and the movement of
+    each day from `start` to `end` (days without postings left out)."""
+    accounts = await conn.fetch(
+        "select account_number from bank_accounts where tenant_id = $1"
+        " and ($2::uuid is null or id = $2)",
+        tenant_id,
+        bank_account_id,
+    )
+    numbers = [row["account_number"] for row in accounts]
+    opening = await conn.fetchval(
+        "select coalesce(sum(debit_cents - credit_cents), 0) from account_balances"
+        " where tenant_id = $1 and account_number = any($2::text[]) and booking_date < $3",
+        tenant_id,
+        numbers,
+        start,
+    )
+    days = await conn.fetch(
+        "select booking_date, sum(debit_cents - credit_cents) as movement from account_balances"
+        " where tenant_id = $1 and account_number = any($2::text[])"
+        " and booking_date between $3 and $4 group by booking_date order by booking_date",
+        tenant_id,
+        numbers,
+        start,
+        end,
+    )
+    return opening, [(row["booking_date"], row["movement"]) for row in days]

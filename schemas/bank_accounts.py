@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -52,3 +53,17 @@ class BankAccountOut(Out, kw_only=True):
 
 class BankAccountsOut(Out, kw_only=True):
     bank_accounts: list[BankAccountOut]
+
+
+class BalancePointOut(Out, kw_only=True):
+    date: date
+    balance: Decimal
+
+
+class BalanceHistoryOut(Out, kw_only=True, rename="camel"):
+    """Field names as the reference spells them (`currentBalance`, `startBalance`)."""
+
+    history: list[BalancePointOut]
+    current_balance: Decimal
+    start_balance: Decimal
+    days: int

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Annotated
 
 from litestar import get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api import convert
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from ledger.intents import AddBankAccount, ChangeBankAccount
+from ledger.money import cents_to_decimal
+from ledger.writer import TENANT_TIMEZONE
 from projections import bank_accounts as queries
 from schemas.bank_accounts import (
+    BalanceHistoryOut,
+    BalancePointOut,
     BankAccountIn,
     BankAccountOut,
     BankAccountPutIn,
@@ -74,6 +80,42 @@ async def add_bank_account(
 
 
 @get(
+    "/bank-accounts/balance-history",
+    operation_id="GetBankBalanceHistory",
+    opt={"scope": "bank:read"},
+    tags=TAGS,
+)
+async def balance_history(
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    days: Annotated[int, QueryParameter(ge=1, le=3_660)] = 30,
+    bank_account_id: Annotated[uuid.UUID | None, QueryParameter()] = None,
+) -> BalanceHistoryOut:
+    """The balance of the bank accounts (or one) at the end of each of the last `days` days,
+    from the postings on their ledger accounts."""
+    today = ledger.clock().astimezone(TENANT_TIMEZONE).date()
+    start = today - timedelta(days=days - 1)
+    if bank_account_id is not None:
+        await _read(ledger, caller, bank_account_id)  # 404 for an unknown or foreign account
+    async with ledger.pool.acquire() as conn:
+        opening, movements = await queries.balance_history(
+            conn, caller.tenant_id, bank_account_id, start, today
+        )
+    by_day = dict(movements)
+    balance, history = opening, []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        balance += by_day.get(day, 0)
+        history.append(BalancePointOut(date=day, balance=cents_to_decimal(balance)))
+    return BalanceHistoryOut(
+        history=history,
+        current_balance=cents_to_decimal(balance),
+        start_balance=cents_to_decimal(opening),
+        days=days,
+    )
+
+
+@get(
     "/bank-accounts/{bank_account_id:str}",
     operation_id="GetBankAccount",
     opt={"scope": "bank:read"},
@@ -111,4 +153,10 @@ async def change_bank_account(
     return await _read(ledger, caller, parsed)
 
 
-ROUTES = [list_bank_accounts, add_bank_account, get_bank_account, change_bank_account]
+ROUTES = [
+    list_bank_accounts,
+    add_bank_account,
+    balance_history,
+    get_bank_account,
+    change_bank_account,
+]

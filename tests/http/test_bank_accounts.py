@@ -4,10 +4,12 @@ version payment runs use, partial updates."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 
-from tests.conftest import Tenant, error_details
+from ledger.writer import TENANT_TIMEZONE
+from tests.conftest import Tenant, booking, error_details
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 OTHER_IBAN = "DE02 1203 0000 0000 2020 51"
@@ -84,3 +86,29 @@ async def test_put_changes_name_bic_and_sepa_version(tenant: Tenant):
 async def test_unknown_and_malformed_ids(tenant: Tenant):
     error_details(await tenant.get(f"/v1/bank-accounts/{uuid.uuid4()}"), 404, "NOT_FOUND")
     error_details(await tenant.get("/v1/bank-accounts/x"), 400, "INVALID_INPUT")
+
+
+async def test_balance_history_follows_the_postings_on_the_linked_account(tenant: Tenant):
+    account = await add(tenant)
+    today = datetime.now(TENANT_TIMEZONE).date()  # the service's calendar, not the machine's
+    for days_ago, amount in ((40, "1000.00"), (3, "250.00"), (0, "-100.00")):
+        side = ("debit", "credit") if not amount.startswith("-") else ("credit", "debit")
+        body = booking(
+            ("1800", side[0], amount.lstrip("-")),
+            ("4400", side[1], amount.lstrip("-")),
+            day=str(today - timedelta(days=days_ago)),
+        )
+        assert (await tenant.post("/v1/bookings", body)).status_code == 201
+
+    history = (await tenant.get("/v1/bank-accounts/balance-history", params={"days": 7})).json()
+
+    assert (history["startBalance"], history["currentBalance"], history["days"]) == (1000, 1150, 7)
+    assert [point["balance"] for point in history["history"]] == [1000] * 3 + [1250] * 3 + [1150]
+    one = await tenant.get(
+        "/v1/bank-accounts/balance-history", params={"days": 7, "bank_account_id": account["id"]}
+    )
+    assert one.json() == history
+    missing = {"bank_account_id": str(uuid.uuid4())}
+    error_details(
+        await tenant.get("/v1/bank-accounts/balance-history", params=missing), 404, "NOT_FOUND"
+    )
