@@ -22,8 +22,18 @@ from uuid import UUID
 import msgspec
 
 from ledger import errors
-from ledger.events import BankTransaction, BankTransactionEvidenceSet, BankTransactionsImported
-from ledger.intents import ImportBankTransactions, SetBankTransactionEvidence, stamp_of
+from ledger.events import (
+    BankTransaction,
+    BankTransactionEvidenceSet,
+    BankTransactionsImported,
+    BankTransactionStatusChanged,
+)
+from ledger.intents import (
+    DismissBankTransaction,
+    ImportBankTransactions,
+    SetBankTransactionEvidence,
+    stamp_of,
+)
 from ledger.outcomes import Accepted, Decision, ImportCounted, RowProblem
 
 if TYPE_CHECKING:
@@ -124,9 +134,12 @@ def transactions_of(bank_account_id: UUID, rows: list[ParsedRow]) -> tuple[BankT
     )
 
 
-class KnownEvidence(msgspec.Struct, kw_only=True):
-    """A bank transaction's evidence as it stands (version 0: none set yet)."""
+class KnownBankTx(msgspec.Struct, kw_only=True):
+    """A bank transaction as deciding a change needs it; `version` is its stream's (0: no
+    change yet; the import is in the batch's stream)."""
 
+    amount_cents: int
+    status: str
     document_id: UUID | None = None
     note: str | None = None
     version: int = 0
@@ -135,7 +148,7 @@ class KnownEvidence(msgspec.Struct, kw_only=True):
 def decide_evidence(
     lookups: Lookups, intent: SetBankTransactionEvidence, now: datetime
 ) -> Decision:
-    known = lookups.evidence_by_tx.get(intent.tx_id)
+    known = lookups.bank_txs.get(intent.tx_id)
     if known is None:
         raise errors.NotFound("No bank transaction with this id exists.", id=str(intent.tx_id))
     document_id = intent.changes.get("document_id", known.document_id)
@@ -154,5 +167,26 @@ def decide_evidence(
         version=known.version,
         document_id=document_id,
         note=note,
+    )
+    return Decision(events=(event,), result=Accepted(subject=str(intent.tx_id)))
+
+
+def decide_dismiss(lookups: Lookups, intent: DismissBankTransaction, now: datetime) -> Decision:
+    """A zero-amount line (a notice, a fee waived) needs no reconciliation: set it aside."""
+    known = lookups.bank_txs.get(intent.tx_id)
+    if known is None:
+        raise errors.TxNotFound("No bank transaction with this id exists.", id=str(intent.tx_id))
+    if known.amount_cents != 0:
+        raise errors.TxNotZero(
+            "Only a transaction of 0.00 can be dismissed; reconcile the others.",
+            id=str(intent.tx_id),
+        )
+    if known.status != "unreconciled":
+        raise errors.TxAlreadyHandled(
+            f"The transaction is already {known.status}.", id=str(intent.tx_id)
+        )
+    known.status, known.version = "excluded", known.version + 1
+    event = BankTransactionStatusChanged(
+        **stamp_of(intent, now), tx_id=intent.tx_id, version=known.version, status="excluded"
     )
     return Decision(events=(event,), result=Accepted(subject=str(intent.tx_id)))

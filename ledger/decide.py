@@ -16,7 +16,7 @@ from decimal import Decimal
 import msgspec
 
 from ledger import bank_accounts, errors, invoices, parties, payment_runs
-from ledger.bank_import import decide_evidence, decide_import
+from ledger.bank_import import decide_dismiss, decide_evidence, decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
@@ -50,6 +50,7 @@ from ledger.intents import (
     DeactivateParty,
     DeactivateTaxCode,
     DefineTaxCode,
+    DismissBankTransaction,
     ImportBankTransactions,
     IssueApiKey,
     PeriodIntent,
@@ -129,6 +130,8 @@ def decide(
             return decide_import(state, lookups, intent, now)
         case SetBankTransactionEvidence():
             return decide_evidence(lookups, intent, now)
+        case DismissBankTransaction():
+            return decide_dismiss(lookups, intent, now)
         case CreatePaymentRun():
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():

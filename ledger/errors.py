@@ -162,6 +162,18 @@ class InvalidStateTransition(Rejected):
     code = "INVALID_STATE_TRANSITION"
 
 
+class TxNotFound(Rejected):
+    code = "TX_NOT_FOUND"
+
+
+class TxNotZero(Rejected):
+    code = "TX_NOT_ZERO"
+
+
+class TxAlreadyHandled(Rejected):
+    code = "TX_ALREADY_HANDLED"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

@@ -249,6 +249,14 @@ class BankTransactionEvidenceSet(Event, tag="bank_transaction_evidence_set.v1"):
     note: str | None
 
 
+class BankTransactionStatusChanged(Event, tag="bank_transaction_status_changed.v1"):
+    """unreconciled -> excluded (dismissed), and back by unmatch."""
+
+    tx_id: UUID
+    version: int
+    status: Literal["unreconciled", "reconciled", "excluded"]
+
+
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
 
 InvoiceDirection = Literal["outgoing", "incoming"]
@@ -476,6 +484,7 @@ LedgerEvent = (
     | PaymentRunStatusChanged
     | BankTransactionsImported
     | BankTransactionEvidenceSet
+    | BankTransactionStatusChanged
     | BookingPosted
 )
 
@@ -535,7 +544,7 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.run_id, 1
         case BankTransactionsImported():
             return event.batch_id, 1
-        case BankTransactionEvidenceSet():
+        case BankTransactionEvidenceSet() | BankTransactionStatusChanged():
             return event.tx_id, event.version
         case PaymentRunStatusChanged():
             return event.run_id, event.version

@@ -285,6 +285,10 @@ class SetBankTransactionEvidence(Intent, frozen=True, kw_only=True):
     changes: dict[str, Any]
 
 
+class DismissBankTransaction(Intent, frozen=True, kw_only=True):
+    tx_id: UUID
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -334,4 +338,5 @@ AnyIntent = (
     | ChangePaymentRunStatus
     | ImportBankTransactions
     | SetBankTransactionEvidence
+    | DismissBankTransaction
 )

@@ -14,7 +14,7 @@ from uuid import UUID
 import msgspec
 
 from ledger.bank_accounts import BankAccount, apply_bank_event
-from ledger.bank_import import KnownEvidence
+from ledger.bank_import import KnownBankTx
 from ledger.chain import GENESIS_HASH
 from ledger.events import (
     PERIOD_EVENTS,
@@ -195,7 +195,7 @@ class Lookups:
     active_run_of_invoice: dict[UUID, UUID] = field(default_factory=dict)
     runs_by_id: dict[UUID, KnownRun] = field(default_factory=dict)
     bank_tx_hashes: set[str] = field(default_factory=set)  # of the imports' bank accounts
-    evidence_by_tx: dict[UUID, KnownEvidence] = field(default_factory=dict)
+    bank_txs: dict[UUID, KnownBankTx] = field(default_factory=dict)
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

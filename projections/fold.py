@@ -25,6 +25,7 @@ from ledger.events import (
     BankAccountChanged,
     BankTransactionEvidenceSet,
     BankTransactionsImported,
+    BankTransactionStatusChanged,
     BookingPosted,
     ChartInstalled,
     DocumentUploaded,
@@ -532,10 +533,16 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                 {
                     "evidence_document_id": event.document_id,
                     "evidence_note": event.note,
-                    "evidence_version": event.version,
+                    "version": event.version,
                     "evidence_updated_at": event.recorded_at,
                     "evidence_updated_by": event.actor.label,
                 },
+            )
+        case BankTransactionStatusChanged():
+            yield Update(
+                "bank_transactions",
+                (event.tx_id,),
+                {"status": event.status, "version": event.version},
             )
         case InvoiceRecorded():
             yield from _invoice_rows(event)

@@ -15,7 +15,7 @@ import asyncpg
 import msgspec
 from dateutil.relativedelta import relativedelta
 
-from ledger.bank_import import KnownEvidence
+from ledger.bank_import import KnownBankTx
 from ledger.decide import booking_fingerprint
 from ledger.events import ApiKeyRevoked, Fx
 from ledger.intents import (
@@ -24,6 +24,7 @@ from ledger.intents import (
     ChangeInvoice,
     ChangePaymentRunStatus,
     CreatePaymentRun,
+    DismissBankTransaction,
     ImportBankTransactions,
     PostBooking,
     PostOpeningBalances,
@@ -63,19 +64,25 @@ class InlineReadModel:
         await _prefetch_documents(conn, tenant_id, intents, lookups)
         await _prefetch_invoices(conn, tenant_id, intents, lookups)
         await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
-        evidence = [i.tx_id for i in intents if isinstance(i, SetBankTransactionEvidence)]
-        if evidence:
+        touched = [
+            i.tx_id
+            for i in intents
+            if isinstance(i, SetBankTransactionEvidence | DismissBankTransaction)
+        ]
+        if touched:
             rows = await conn.fetch(
-                "select id, evidence_document_id, evidence_note, evidence_version"
+                "select id, amount_cents, status, evidence_document_id, evidence_note, version"
                 " from bank_transactions where tenant_id = $1 and id = any($2::uuid[])",
                 tenant_id,
-                evidence,
+                touched,
             )
             for row in rows:
-                lookups.evidence_by_tx[row["id"]] = KnownEvidence(
+                lookups.bank_txs[row["id"]] = KnownBankTx(
+                    amount_cents=row["amount_cents"],
+                    status=row["status"],
                     document_id=row["evidence_document_id"],
                     note=row["evidence_note"],
-                    version=row["evidence_version"],
+                    version=row["version"],
                 )
         hashes = [
             t.content_hash

@@ -21,7 +21,11 @@ from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.routes.query import require_date_range
 from ledger.bank_import import ParsedRow, transactions_of
-from ledger.intents import ImportBankTransactions, SetBankTransactionEvidence
+from ledger.intents import (
+    DismissBankTransaction,
+    ImportBankTransactions,
+    SetBankTransactionEvidence,
+)
 from ledger.money import cents_to_decimal
 from ledger.outcomes import ImportCounted
 from ledger.statements.camt import STATEMENT_BYTES_MAX
@@ -361,6 +365,22 @@ async def put_evidence(
     return _evidence(await _transaction_row(ledger, caller, parsed))
 
 
+@post(
+    "/bank-transactions/{tx_id:str}/dismiss",
+    operation_id="DismissBankTransaction",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+)
+async def dismiss(
+    tx_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> BankTransactionOut:
+    """Set aside a transaction of 0.00 (status `excluded`); others are reconciled."""
+    parsed = convert.require_uuid(tx_id, "bank transaction")
+    await ledger.writers.submit_one(DismissBankTransaction(**caller.stamp(), tx_id=parsed))
+    return _out(await _transaction_row(ledger, caller, parsed))
+
+
 ROUTES = [
     import_json,
     import_file,
@@ -370,4 +390,5 @@ ROUTES = [
     get_transaction,
     get_evidence,
     put_evidence,
+    dismiss,
 ]

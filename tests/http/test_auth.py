@@ -426,14 +426,20 @@ MT940_STATEMENT = (
 )
 
 
-async def _bank_transaction(tenant: Tenant) -> str:
-    body = {
-        "bank_account_id": await _bank_account(tenant),
-        "transactions": [{"tx_date": "2026-03-02", "amount": "10.00", "reference": "x"}],
-    }
-    assert (await tenant.post("/v1/bank-transactions", body)).status_code == 201
-    listed = (await tenant.get("/v1/bank-transactions")).json()
-    return listed["transactions"][0]["id"]
+def _bank_transaction_of(amount: str) -> Callable[[Tenant], Awaitable[str]]:
+    async def make(tenant: Tenant) -> str:
+        body = {
+            "bank_account_id": await _bank_account(tenant),
+            "transactions": [{"tx_date": "2026-03-02", "amount": amount, "reference": "x"}],
+        }
+        assert (await tenant.post("/v1/bank-transactions", body)).status_code == 201
+        listed = (await tenant.get("/v1/bank-transactions")).json()
+        return listed["transactions"][0]["id"]
+
+    return make
+
+
+_bank_transaction = _bank_transaction_of(amount="10.00")
 
 
 async def _lock_request(tenant: Tenant) -> str:
@@ -494,6 +500,11 @@ ISOLATION_CASES = (
     IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
     IsolationCase(
         "GET /v1/bank-transactions/{tx_id}/evidence", _bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase(
+        "POST /v1/bank-transactions/{tx_id}/dismiss",
+        _bank_transaction_of(amount="0.00"),
+        _fresh_intent_id,
     ),
     IsolationCase(
         "PUT /v1/bank-transactions/{tx_id}/evidence",

@@ -158,3 +158,32 @@ async def test_evidence_attaches_a_document_and_a_note_and_clears_them(tenant: T
     error_details(await put({"colour": "red"}), 400, "INVALID_INPUT")
     missing = f"/v1/bank-transactions/{uuid.uuid4()}/evidence"
     error_details(await tenant.get(missing), 404, "NOT_FOUND")
+
+
+async def test_only_a_zero_transaction_is_dismissed_and_only_once(tenant: Tenant):
+    account = await bank_account(tenant)
+    zero = {"tx_date": "2026-03-04", "amount": "0.00", "reference": "Rechnungsabschluss"}
+    await import_rows(tenant, account, [ROWS[0], zero])
+    listed = (await tenant.get("/v1/bank-transactions")).json()["transactions"]
+    by_amount = {t["amount"]: t for t in listed}
+
+    dismissed = await tenant.post(f"/v1/bank-transactions/{by_amount[0]['id']}/dismiss")
+
+    assert dismissed.status_code == 200, dismissed.text
+    assert dismissed.json()["status"] == "excluded"
+    excluded = (await tenant.get("/v1/bank-transactions", params={"status": "excluded"})).json()
+    assert [t["id"] for t in excluded["transactions"]] == [by_amount[0]["id"]]
+    error_details(
+        await tenant.post(f"/v1/bank-transactions/{by_amount[0]['id']}/dismiss"),
+        409,
+        "TX_ALREADY_HANDLED",
+    )
+    error_details(
+        await tenant.post(f"/v1/bank-transactions/{by_amount[1190]['id']}/dismiss"),
+        400,
+        "TX_NOT_ZERO",
+    )
+    error_details(
+        await tenant.post(f"/v1/bank-transactions/{uuid.uuid4()}/dismiss"), 404, "TX_NOT_FOUND"
+    )
+    assert (await tenant.get("/v1/bank-transactions/unreconciled-count")).json() == {"count": 1}
