@@ -140,6 +140,10 @@ class KnownBankTx(msgspec.Struct, kw_only=True):
 
     amount_cents: int
     status: str
+    bank_account_id: UUID
+    currency: str
+    tx_date: date
+    reference: str | None = None
     document_id: UUID | None = None
     note: str | None = None
     version: int = 0

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import bank_accounts, errors, invoices, parties, payment_runs
+from ledger import bank_accounts, errors, invoices, parties, payment_runs, reconciliation
 from ledger.bank_import import decide_dismiss, decide_evidence, decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
@@ -56,12 +56,14 @@ from ledger.intents import (
     PeriodIntent,
     PostBooking,
     PostOpeningBalances,
+    ReconcileBankTransaction,
     RecordInvoice,
     RegisterParty,
     Retryable,
     ReverseBooking,
     RevokeApiKey,
     SetBankTransactionEvidence,
+    UnmatchBankTransaction,
     Unset,
     UploadDocument,
     stamp_of,
@@ -132,6 +134,10 @@ def decide(
             return decide_evidence(lookups, intent, now)
         case DismissBankTransaction():
             return decide_dismiss(lookups, intent, now)
+        case ReconcileBankTransaction():
+            return _reconcile(state, lookups, intent, now)
+        case UnmatchBankTransaction():
+            return _unmatch(state, lookups, intent, now, today)
         case CreatePaymentRun():
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():
@@ -251,6 +257,30 @@ def _record_and_book_invoice(
     linked = msgspec.structs.replace(intent, intent_id=event.intent_id, book=False)
     recorded = invoices.record(state, lookups, linked, now)
     return Decision(events=(*booked.events, *recorded.events), result=recorded.result)
+
+
+def _reconcile(
+    state: TenantState, lookups: Lookups, intent: ReconcileBankTransaction, now: datetime
+) -> Decision:
+    """The settlement intent (if any) and the reconciliation, in one decision."""
+    plan = reconciliation.plan_reconcile(state, lookups, intent)
+    booked = () if plan.booking is None else _post_booking(state, lookups, plan.booking, now).events
+    event = reconciliation.reconciled(intent, plan, lookups, now)
+    return Decision(events=(*booked, event), result=Accepted(subject=str(intent.tx_id)))
+
+
+def _unmatch(
+    state: TenantState,
+    lookups: Lookups,
+    intent: UnmatchBankTransaction,
+    now: datetime,
+    today: date,
+) -> Decision:
+    """The settlement's reversal (if any) and the transaction open again, in one decision."""
+    reversal = reconciliation.plan_unmatch(lookups, intent)
+    reversed_ = () if reversal is None else _reverse(state, lookups, reversal, now, today).events
+    event = reconciliation.unmatched(intent, lookups, reversal is not None, now)
+    return Decision(events=(*reversed_, event), result=Accepted(subject=str(intent.tx_id)))
 
 
 def _booking_period(state: TenantState, day: date, adjustment_period: int | None) -> str:

@@ -174,6 +174,22 @@ class TxAlreadyHandled(Rejected):
     code = "TX_ALREADY_HANDLED"
 
 
+class DirectionMismatch(Rejected):
+    code = "DIRECTION_MISMATCH"
+
+
+class SettlementExceedsOpenAmount(Rejected):
+    code = "SETTLEMENT_EXCEEDS_OPEN_AMOUNT"
+
+
+class TargetNotFound(Rejected):
+    code = "TARGET_NOT_FOUND"
+
+
+class UnsupportedSettlementCurrency(Rejected):
+    code = "UNSUPPORTED_SETTLEMENT_CURRENCY"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

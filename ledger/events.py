@@ -257,6 +257,39 @@ class BankTransactionStatusChanged(Event, tag="bank_transaction_status_changed.v
     status: Literal["unreconciled", "reconciled", "excluded"]
 
 
+class Settlement(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
+    """What a reconciliation (or its unmatch, negative) applied to an invoice, and the
+    invoice's settled total after it, in cents."""
+
+    invoice_id: UUID
+    applied_cents: int
+    settled_cents: int
+
+
+class BankTransactionReconciled(Event, tag="bank_transaction_reconciled.v1"):
+    """`linked`: the transaction is what an existing intent booked; `settled`: a settlement
+    intent (bank <-> open item account) was posted and the invoices' settled totals moved."""
+
+    tx_id: UUID
+    version: int
+    mode: Literal["linked", "settled"]
+    intent_id: UUID  # the target: the booking, or the open item's intent
+    settlement_intent_id: UUID | None
+    candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
+    settlements: tuple[Settlement, ...] = ()
+
+
+class BankTransactionUnmatched(Event, tag="bank_transaction_unmatched.v1"):
+    """Back to unreconciled; a settlement was reversed (never edited) and the invoices'
+    settled totals moved back."""
+
+    tx_id: UUID
+    version: int
+    undoes_version: int  # the version of the reconciliation undone (its settlement rows)
+    reversal_intent_id: UUID | None
+    settlements: tuple[Settlement, ...] = ()
+
+
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
 
 InvoiceDirection = Literal["outgoing", "incoming"]
@@ -485,6 +518,8 @@ LedgerEvent = (
     | BankTransactionsImported
     | BankTransactionEvidenceSet
     | BankTransactionStatusChanged
+    | BankTransactionReconciled
+    | BankTransactionUnmatched
     | BookingPosted
 )
 
@@ -544,7 +579,12 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.run_id, 1
         case BankTransactionsImported():
             return event.batch_id, 1
-        case BankTransactionEvidenceSet() | BankTransactionStatusChanged():
+        case (
+            BankTransactionEvidenceSet()
+            | BankTransactionStatusChanged()
+            | BankTransactionReconciled()
+            | BankTransactionUnmatched()
+        ):
             return event.tx_id, event.version
         case PaymentRunStatusChanged():
             return event.run_id, event.version

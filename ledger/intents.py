@@ -289,6 +289,19 @@ class DismissBankTransaction(Intent, frozen=True, kw_only=True):
     tx_id: UUID
 
 
+class ReconcileBankTransaction(Intent, frozen=True, kw_only=True):
+    tx_id: UUID
+    intent_id: UUID  # the target
+    candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
+    open_item_account: str | None = None
+    settlement_intent_id: UUID  # the new settlement intent's id, if one is posted
+
+
+class UnmatchBankTransaction(Intent, frozen=True, kw_only=True):
+    tx_id: UUID
+    reversal_intent_id: UUID  # the reversal's id, if a settlement is reversed
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -339,4 +352,6 @@ AnyIntent = (
     | ImportBankTransactions
     | SetBankTransactionEvidence
     | DismissBankTransaction
+    | ReconcileBankTransaction
+    | UnmatchBankTransaction
 )

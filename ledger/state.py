@@ -43,6 +43,7 @@ from ledger.locks import PeriodBook
 from ledger.outcomes import DocumentStored
 from ledger.parties import Party, apply_party_event
 from ledger.payment_runs import KnownRun, PayableInvoice
+from ledger.reconciliation import KnownReconciliation, OpenInvoice
 from ledger.tax import TaxCode
 
 
@@ -196,6 +197,9 @@ class Lookups:
     runs_by_id: dict[UUID, KnownRun] = field(default_factory=dict)
     bank_tx_hashes: set[str] = field(default_factory=set)  # of the imports' bank accounts
     bank_txs: dict[UUID, KnownBankTx] = field(default_factory=dict)
+    reconciliations: dict[UUID, KnownReconciliation] = field(default_factory=dict)  # by tx
+    invoices_of_intent: dict[UUID, list[OpenInvoice]] = field(default_factory=dict)
+    open_invoices: dict[UUID, OpenInvoice] = field(default_factory=dict)  # the same, by id
     # (journal_number, audit_hash) of each line of a period whose lock is being approved
     period_line_hashes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

@@ -24,8 +24,10 @@ from ledger.events import (
     BankAccountAdded,
     BankAccountChanged,
     BankTransactionEvidenceSet,
+    BankTransactionReconciled,
     BankTransactionsImported,
     BankTransactionStatusChanged,
+    BankTransactionUnmatched,
     BookingPosted,
     ChartInstalled,
     DocumentUploaded,
@@ -44,6 +46,7 @@ from ledger.events import (
     PeriodLockRequested,
     PeriodReopened,
     PeriodSoftLocked,
+    Settlement,
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
@@ -286,6 +289,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "status",
         "created_at",
     ),
+    "bank_tx_settlements": ("tx_id", "version", "invoice_id", "applied_cents", "active"),
     "documents": (
         "id",
         "tenant_id",
@@ -343,6 +347,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "invoices": ("id",),
     "bank_accounts": ("id",),
     "bank_transactions": ("id",),
+    "bank_tx_settlements": ("tx_id", "version"),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -544,6 +549,58 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                 (event.tx_id,),
                 {"status": event.status, "version": event.version},
             )
+        case BankTransactionReconciled():
+            yield Update(
+                "bank_transactions",
+                (event.tx_id,),
+                {
+                    "status": "reconciled",
+                    "version": event.version,
+                    "reconcile_mode": event.mode,
+                    "candidate_kind": event.candidate_kind,
+                    "reconciled_intent_id": event.intent_id,
+                    "settlement_intent_id": event.settlement_intent_id,
+                },
+            )
+            for settlement in event.settlements:
+                yield Insert(
+                    "bank_tx_settlements",
+                    (
+                        event.tx_id,
+                        event.version,
+                        settlement.invoice_id,
+                        settlement.applied_cents,
+                        True,
+                    ),
+                )
+                yield Update(
+                    "invoices",
+                    (settlement.invoice_id,),
+                    {"settled_cents": settlement.settled_cents},
+                )
+        case BankTransactionUnmatched():
+            yield Update(
+                "bank_transactions",
+                (event.tx_id,),
+                {
+                    "status": "unreconciled",
+                    "version": event.version,
+                    "reconcile_mode": None,
+                    "candidate_kind": None,
+                    "reconciled_intent_id": None,
+                    "settlement_intent_id": None,
+                },
+            )
+            # Only the undone reconciliation's rows: a later one may sit in the same replay page.
+            yield Update(
+                "bank_tx_settlements", (event.tx_id, event.undoes_version), {"active": False}
+            )
+            for settlement in event.settlements:
+                yield Update(
+                    "invoices",
+                    (settlement.invoice_id,),
+                    {"settled_cents": settlement.settled_cents},
+                )
         case InvoiceRecorded():
             yield from _invoice_rows(event)
         case InvoiceChanged():
@@ -656,6 +713,10 @@ def _payment_run_rows(event: PaymentRunCreated) -> Iterable[Change]:
                 item.end_to_end_id,
             ),
         )
+
+
+def _settled(settlement: Settlement) -> Update:
+    return Update("invoices", (settlement.invoice_id,), {"settled_cents": settlement.settled_cents})
 
 
 def _invoice_rows(event: InvoiceRecorded) -> Iterable[Change]:

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from ledger.bank_import import KnownBankTx
 from ledger.decide import booking_fingerprint
-from ledger.events import Fx
+from ledger.events import Fx, Settlement
 from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
@@ -26,17 +26,26 @@ from ledger.intents import (
     ImportBankTransactions,
     PostBooking,
     PostOpeningBalances,
+    ReconcileBankTransaction,
     RecordInvoice,
     Retryable,
     ReverseBooking,
     SetBankTransactionEvidence,
+    UnmatchBankTransaction,
     UploadDocument,
 )
 from ledger.invoices import KnownInvoice
 from ledger.outcomes import DocumentStored
 from ledger.payment_runs import ACTIVE, KnownRun, PayableInvoice
+from ledger.reconciliation import KnownReconciliation, OpenInvoice
 from ledger.state import KnownIntent, KnownLine, Lookups
 
+BANK_TX_INTENTS = (
+    SetBankTransactionEvidence
+    | DismissBankTransaction
+    | ReconcileBankTransaction
+    | UnmatchBankTransaction
+)
 KNOWN_INTENT_COLUMNS = (
     "intent_id, kind, booking_date, period, description, event_count, total_cents,"
     " first_journal_number, last_journal_number, reverses_intent_id, reversed_by_intent_id,"
@@ -63,27 +72,78 @@ async def prefetch(
 async def _prefetch_bank_transactions(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
 ) -> None:
-    """Transactions whose evidence or status changes, and the hashes an import repeats."""
-    touched = [
-        i.tx_id
-        for i in intents
-        if isinstance(i, SetBankTransactionEvidence | DismissBankTransaction)
-    ]
+    """Transactions an intent changes (with what they settled, for an unmatch), the invoices
+    a reconciliation may settle, and the hashes an import repeats."""
+    touched = [i.tx_id for i in intents if isinstance(i, BANK_TX_INTENTS)]
     if touched:
         rows = await conn.fetch(
-            "select id, amount_cents, status, evidence_document_id, evidence_note, version"
+            "select id, amount_cents, status, bank_account_id, currency, tx_date, reference,"
+            " evidence_document_id, evidence_note, version, settlement_intent_id"
             " from bank_transactions where tenant_id = $1 and id = any($2::uuid[])",
             tenant_id,
+            touched,
+        )
+        settled = await conn.fetch(
+            "select tx_id, version, invoice_id, applied_cents from bank_tx_settlements"
+            " where tx_id = any($1::uuid[]) and active",
             touched,
         )
         for row in rows:
             lookups.bank_txs[row["id"]] = KnownBankTx(
                 amount_cents=row["amount_cents"],
                 status=row["status"],
+                bank_account_id=row["bank_account_id"],
+                currency=row["currency"],
+                tx_date=row["tx_date"],
+                reference=row["reference"],
                 document_id=row["evidence_document_id"],
                 note=row["evidence_note"],
                 version=row["version"],
             )
+            if row["status"] == "reconciled":
+                mine = [s for s in settled if s["tx_id"] == row["id"]]
+                lookups.reconciliations[row["id"]] = KnownReconciliation(
+                    settlement_intent_id=row["settlement_intent_id"],
+                    settlements=tuple(
+                        Settlement(
+                            invoice_id=s["invoice_id"],
+                            applied_cents=s["applied_cents"],
+                            settled_cents=0,
+                        )
+                        for s in mine
+                    ),
+                    version=mine[0]["version"] if mine else 0,
+                )
+    targets = [i.intent_id for i in intents if isinstance(i, ReconcileBankTransaction)]
+    invoice_ids = [
+        s.invoice_id for known in lookups.reconciliations.values() for s in known.settlements
+    ]
+    if targets or invoice_ids:
+        invoices = await conn.fetch(
+            "select i.id, i.direction, i.invoice_type, i.currency, i.invoice_date, i.intent_id,"
+            " i.total_gross_cents, i.settled_cents, p.account_number from invoices i"
+            " join parties p on p.id = i.party_id where i.tenant_id = $1"
+            " and (i.intent_id = any($2::uuid[]) or i.id = any($3::uuid[]))",
+            tenant_id,
+            targets,
+            invoice_ids,
+        )
+        for row in invoices:
+            invoice = lookups.open_invoices.setdefault(
+                row["id"],
+                OpenInvoice(
+                    invoice_id=row["id"],
+                    direction=row["direction"],
+                    invoice_type=row["invoice_type"],
+                    currency=row["currency"],
+                    invoice_date=row["invoice_date"],
+                    total_gross_cents=row["total_gross_cents"],
+                    settled_cents=row["settled_cents"],
+                    party_account=row["account_number"],
+                ),
+            )
+            if row["intent_id"] is not None:
+                lookups.invoices_of_intent.setdefault(row["intent_id"], []).append(invoice)
     hashes = [
         t.content_hash
         for i in intents
@@ -106,6 +166,12 @@ async def _prefetch_intents(
     """Intents the batch refers to: retries, duplicates, reversal targets, opening balances,
     invoice links."""
     keys, references, targets, fingerprints, dates = _lookup_keys(intents)
+    targets += [
+        known.settlement_intent_id
+        for tx_id, known in lookups.reconciliations.items()
+        if known.settlement_intent_id is not None
+        and any(isinstance(i, UnmatchBankTransaction) and i.tx_id == tx_id for i in intents)
+    ]
     if not (keys or references or targets or fingerprints or dates):
         return
     rows = await conn.fetch(
@@ -150,6 +216,8 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
                 targets.append(intent.intent_id)
             case ChangeInvoice() if intent.changes.get("intent_id") is not None:
                 targets.append(intent.changes["intent_id"])
+            case ReconcileBankTransaction():
+                targets.append(intent.intent_id)
     return keys, references, targets, fingerprints, dates
 
 

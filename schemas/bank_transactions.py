@@ -138,3 +138,23 @@ class EvidenceOut(Out, kw_only=True):
     note: str | None
     updated_at: datetime | None
     updated_by: str | None
+
+
+class ReconcileIn(Wire, kw_only=True):
+    intent_id: UUID
+    candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
+    open_item_account: Annotated[str, Meta(pattern=r"^[0-9]{1,8}$")] | None = None
+
+
+class ReconciledOut(Out, kw_only=True):
+    ok: bool
+    mode: Literal["linked", "settled"]
+    intent_id: UUID
+    settlement_intent_id: UUID | None
+    transaction: BankTransactionOut
+
+
+class UnmatchedOut(Out, kw_only=True):
+    ok: bool
+    reversal_intent_id: UUID | None
+    transaction: BankTransactionOut

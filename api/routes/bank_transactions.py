@@ -24,7 +24,9 @@ from ledger.bank_import import ParsedRow, transactions_of
 from ledger.intents import (
     DismissBankTransaction,
     ImportBankTransactions,
+    ReconcileBankTransaction,
     SetBankTransactionEvidence,
+    UnmatchBankTransaction,
 )
 from ledger.money import cents_to_decimal
 from ledger.outcomes import ImportCounted
@@ -42,8 +44,11 @@ from schemas.bank_transactions import (
     CsvMappingIn,
     EvidenceOut,
     EvidencePutIn,
+    ReconciledOut,
+    ReconcileIn,
     RowErrorOut,
     TxStatus,
+    UnmatchedOut,
     UnreconciledCountOut,
 )
 
@@ -381,6 +386,72 @@ async def dismiss(
     return _out(await _transaction_row(ledger, caller, parsed))
 
 
+@post(
+    "/bank-transactions/{tx_id:str}/reconcile",
+    operation_id="ReconcileBankTransaction",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+)
+async def reconcile(
+    tx_id: FromPath[str],
+    data: JSONBody[ReconcileIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> ReconciledOut:
+    """Link the transaction to the intent that booked it (`bank_booking`), or settle an open
+    item with it (`open_receivable`, `open_liability`: a settlement intent bank <->
+    `open_item_account`, the linked invoices settled oldest first)."""
+    parsed = convert.require_uuid(tx_id, "bank transaction")
+    settlement_intent_id = uuid.uuid4()
+    await ledger.writers.submit_one(
+        ReconcileBankTransaction(
+            **caller.stamp(),
+            tx_id=parsed,
+            intent_id=data.intent_id,
+            candidate_kind=data.candidate_kind,
+            open_item_account=data.open_item_account,
+            settlement_intent_id=settlement_intent_id,
+        )
+    )
+    row = await _transaction_row(ledger, caller, parsed)
+    return ReconciledOut(
+        ok=True,
+        mode=row["reconcile_mode"],
+        intent_id=data.intent_id,
+        settlement_intent_id=row["settlement_intent_id"],
+        transaction=_out(row),
+    )
+
+
+@post(
+    "/bank-transactions/{tx_id:str}/unmatch",
+    operation_id="UnmatchBankTransaction",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+)
+async def unmatch(
+    tx_id: FromPath[str], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
+) -> UnmatchedOut:
+    """Open a reconciled or dismissed transaction again; a settlement is reversed by a
+    reversal intent (never edited) and its invoices are open again."""
+    parsed = convert.require_uuid(tx_id, "bank transaction")
+    reversal_intent_id = uuid.uuid4()
+    before = await _transaction_row(ledger, caller, parsed)
+    await ledger.writers.submit_one(
+        UnmatchBankTransaction(
+            **caller.stamp(), tx_id=parsed, reversal_intent_id=reversal_intent_id
+        )
+    )
+    row = await _transaction_row(ledger, caller, parsed)
+    return UnmatchedOut(
+        ok=True,
+        reversal_intent_id=reversal_intent_id if before["settlement_intent_id"] else None,
+        transaction=_out(row),
+    )
+
+
 ROUTES = [
     import_json,
     import_file,
@@ -391,4 +462,6 @@ ROUTES = [
     get_evidence,
     put_evidence,
     dismiss,
+    reconcile,
+    unmatch,
 ]

@@ -440,6 +440,23 @@ def _bank_transaction_of(amount: str) -> Callable[[Tenant], Awaitable[str]]:
 
 
 _bank_transaction = _bank_transaction_of(amount="10.00")
+BOOKED_BY: dict[str, str] = {}  # bank transaction id -> the intent that booked it
+
+
+async def _booked_bank_transaction(tenant: Tenant) -> str:
+    """A bank line of -20.00 and the booking of it, for reconcile (bank_booking)."""
+    tx_id = await _bank_transaction_of(amount="-20.00")(tenant)
+    posted = await tenant.post(
+        "/v1/bookings", booking(("6815", "debit", "20.00"), ("1800", "credit", "20.00"))
+    )
+    BOOKED_BY[tx_id] = posted.json()["intent_id"]
+    return tx_id
+
+
+async def _dismissed_bank_transaction(tenant: Tenant) -> str:
+    tx_id = await _bank_transaction_of(amount="0.00")(tenant)
+    assert (await tenant.post(f"/v1/bank-transactions/{tx_id}/dismiss")).status_code == 200
+    return tx_id
 
 
 async def _lock_request(tenant: Tenant) -> str:
@@ -500,6 +517,18 @@ ISOLATION_CASES = (
     IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
     IsolationCase(
         "GET /v1/bank-transactions/{tx_id}/evidence", _bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase(
+        "POST /v1/bank-transactions/{tx_id}/reconcile",
+        _booked_bank_transaction,
+        _fresh_intent_id,
+        body=lambda tx_id: {
+            "intent_id": BOOKED_BY.get(tx_id, str(uuid.uuid4())),
+            "candidate_kind": "bank_booking",
+        },
+    ),
+    IsolationCase(
+        "POST /v1/bank-transactions/{tx_id}/unmatch", _dismissed_bank_transaction, _fresh_intent_id
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/dismiss",

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 import asyncpg
+import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +37,7 @@ from ledger.intents import (
     DeactivateParty,
     ImportBankTransactions,
     PostBooking,
+    ReconcileBankTransaction,
     RecordInvoice,
     RegisterParty,
     ReopenPeriod,
@@ -43,6 +45,7 @@ from ledger.intents import (
     ReverseBooking,
     SetBankTransactionEvidence,
     SoftLockPeriod,
+    UnmatchBankTransaction,
     UploadDocument,
 )
 from projections.fold import READ_TABLES
@@ -328,4 +331,45 @@ async def test_rebuild_reproduces_payment_runs_and_their_items(own_ledger: Ledge
         after = await dump_read_tables(conn)
     assert [row[5] for row in before["payment_runs"]] == ["exported"]
     assert len(before["payment_run_items"]) == 1
+    assert after == before
+
+
+async def test_rebuild_reproduces_reconciliations_and_settled_invoices(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger, "Abgleich GmbH")
+    await approved_payment_run(own_ledger, tenant_id)  # a vendor, a booked bill, a bank account
+    async with own_ledger.pool.acquire() as conn:
+        bill = await conn.fetchrow(
+            "select i.intent_id, p.account_number from invoices i join parties p"
+            " on p.id = i.party_id where i.tenant_id = $1",
+            tenant_id,
+        )
+        bank = await conn.fetchval("select id from bank_accounts where tenant_id = $1", tenant_id)
+    stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
+    [payment] = transactions_of(bank, [ParsedRow(tx_date=date(2026, 3, 9), amount_cents=-11_900)])
+    reconcile = ReconcileBankTransaction(
+        **stamp,
+        tx_id=payment.tx_id,
+        intent_id=bill["intent_id"],
+        candidate_kind="open_liability",
+        open_item_account=bill["account_number"],
+        settlement_intent_id=uuid.uuid4(),
+    )
+    for intent in (
+        ImportBankTransactions(
+            **stamp,
+            batch_id=uuid.uuid4(),
+            bank_account_id=bank,
+            source="json",
+            transactions=(payment,),
+        ),
+        reconcile,
+        UnmatchBankTransaction(**stamp, tx_id=payment.tx_id, reversal_intent_id=uuid.uuid4()),
+        msgspec.structs.replace(reconcile, settlement_intent_id=uuid.uuid4()),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert len(before["bank_tx_settlements"]) == 2
     assert after == before

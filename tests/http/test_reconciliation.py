@@ -1,0 +1,240 @@
+"""Reconciliation over HTTP: a bank line linked to the intent that booked it, or settling a
+customer's or vendor's open invoice with a settlement intent; unmatch reverses it, and
+reconcile -> unmatch -> reconcile again leaves the balances exactly as expected."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.conftest import Tenant, booking, error_details
+
+OWN_IBAN = "DE02120300000000202051"
+
+
+async def setup(tenant: Tenant, kind: str = "customers") -> dict:
+    """A bank account on 1800, a party, and a booked invoice of 119.00 for it."""
+    account = await tenant.post(
+        "/v1/bank-accounts", {"name": "Hausbank", "iban": OWN_IBAN, "account_number": "1800"}
+    )
+    party = (await tenant.post(f"/v1/{kind}", {"name": f"P {uuid.uuid4().hex[:6]}"})).json()
+    outgoing = kind == "customers"
+    invoice = await tenant.post(
+        "/v1/outgoing-invoices" if outgoing else "/v1/invoices",
+        {
+            "customer_id" if outgoing else "vendor_id": party["id"],
+            "invoice_number": "RE-1",
+            "invoice_date": "2026-03-01",
+            "total_net": "100.00",
+            "total_tax": "19.00",
+            "total_gross": "119.00",
+            "type": "invoice",
+            "book": True,
+            "lines": [
+                {
+                    "position": 1,
+                    "description": "Leistung",
+                    "quantity": "1",
+                    "unit_price": "100.00",
+                    "tax_rate": "0.19",
+                    "tax_amount": "19.00",
+                    "line_total": "119.00",
+                    "account_number": "4400" if outgoing else "6815",
+                }
+            ],
+        },
+    )
+    assert invoice.status_code == 201, invoice.text
+    return {"bank": account.json(), "party": party, "invoice": invoice.json()}
+
+
+async def bank_line(tenant: Tenant, setup_: dict, amount: str, reference: str = "RE-1") -> dict:
+    body = {
+        "bank_account_id": setup_["bank"]["id"],
+        "transactions": [{"tx_date": "2026-03-10", "amount": amount, "reference": reference}],
+    }
+    assert (await tenant.post("/v1/bank-transactions", body)).status_code == 201
+    listed = (await tenant.get("/v1/bank-transactions", params={"search": reference})).json()
+    return listed["transactions"][0]
+
+
+async def reconcile(tenant: Tenant, tx: dict, **body):
+    return await tenant.post(f"/v1/bank-transactions/{tx['id']}/reconcile", body)
+
+
+async def balance(tenant: Tenant, account: str) -> float:
+    return (await tenant.get(f"/v1/accounts/{account}/entries")).json()["balance"]
+
+
+async def invoice_of(tenant: Tenant, setup_: dict, path: str = "outgoing-invoices") -> dict:
+    return (await tenant.get(f"/v1/{path}/{setup_['invoice']['id']}")).json()
+
+
+async def test_a_payment_settles_the_customers_invoice_and_unmatch_reopens_it(tenant: Tenant):
+    s = await setup(tenant)
+    account = s["party"]["account_number"]
+    tx = await bank_line(tenant, s, "119.00")
+
+    done = await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=account,
+    )
+
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert (body["ok"], body["mode"], body["transaction"]["status"]) == (
+        True,
+        "settled",
+        "reconciled",
+    )
+    assert (await balance(tenant, account), await balance(tenant, "1800")) == (0, 119)
+    invoice = await invoice_of(tenant, s)
+    assert (invoice["status"], invoice["remaining_amount"]) == ("paid", 0)
+    again = await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=account,
+    )
+    error_details(again, 409, "TX_ALREADY_HANDLED")
+
+    undone = await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")
+
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["reversal_intent_id"] is not None
+    assert undone.json()["transaction"]["status"] == "unreconciled"
+    assert (await balance(tenant, account), await balance(tenant, "1800")) == (119, 0)
+    assert (await invoice_of(tenant, s))["remaining_amount"] == 119
+
+    redone = await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=account,
+    )
+    assert redone.status_code == 200, redone.text
+    assert (await balance(tenant, account), await balance(tenant, "1800")) == (0, 119)
+    journal = (await tenant.get("/v1/journal")).json()["entries"]
+    assert len(journal) == 2 + 3  # the invoice, settlement, reversal, settlement again
+
+
+async def test_a_partial_payment_leaves_the_invoice_partially_paid(tenant: Tenant):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, "19.00")
+    await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=s["party"]["account_number"],
+    )
+    invoice = await invoice_of(tenant, s)
+    assert (invoice["remaining_amount"], invoice["status"]) == (100, "partially_paid")
+
+
+async def test_a_vendor_payment_settles_the_bill(tenant: Tenant):
+    s = await setup(tenant, "vendors")
+    tx = await bank_line(tenant, s, "-119.00")
+    done = await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_liability",
+        open_item_account=s["party"]["account_number"],
+    )
+    assert done.status_code == 200, done.text
+    assert (await invoice_of(tenant, s, "invoices"))["status"] == "paid"
+    assert await balance(tenant, "1800") == -119
+
+
+async def test_a_bank_booking_is_linked_without_a_posting(tenant: Tenant):
+    s = await setup(tenant)
+    posted = await tenant.post(
+        "/v1/bookings", booking(("6815", "debit", "20.00"), ("1800", "credit", "20.00"))
+    )
+    tx = await bank_line(tenant, s, "-20.00", "Porto")
+
+    done = await reconcile(
+        tenant, tx, intent_id=posted.json()["intent_id"], candidate_kind="bank_booking"
+    )
+
+    assert done.status_code == 200, done.text
+    assert (done.json()["mode"], done.json()["settlement_intent_id"]) == ("linked", None)
+    assert len((await tenant.get("/v1/journal")).json()["entries"]) == 3
+    undone = await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")
+    assert undone.json()["reversal_intent_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "body", "status", "code"),
+    [
+        ("-119.00", {"candidate_kind": "open_receivable"}, 400, "DIRECTION_MISMATCH"),
+        ("150.00", {"candidate_kind": "open_receivable"}, 400, "SETTLEMENT_EXCEEDS_OPEN_AMOUNT"),
+        (
+            "119.00",
+            {"candidate_kind": "open_receivable", "open_item_account": "1200"},
+            404,
+            "TARGET_NOT_FOUND",
+        ),
+        (
+            "119.00",
+            {"candidate_kind": "open_receivable", "intent_id": str(uuid.uuid4())},
+            404,
+            "TARGET_NOT_FOUND",
+        ),
+        ("119.00", {"candidate_kind": "bank_booking"}, 400, "INVALID_INPUT"),
+        (
+            "119.00",
+            {"candidate_kind": "open_receivable", "open_item_account": None},
+            400,
+            "INVALID_INPUT",
+        ),
+    ],
+)
+async def test_reconcile_refusals_leave_no_trace(tenant: Tenant, amount, body, status, code):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, amount)
+    request = {
+        "intent_id": s["invoice"]["intent_id"],
+        "open_item_account": s["party"]["account_number"],
+        **body,
+    }
+    before = (await tenant.get("/v1/journal")).json()["entries"]
+    error_details(await reconcile(tenant, tx, **request), status, code)
+    assert (await tenant.get("/v1/journal")).json()["entries"] == before
+    assert (await tenant.get(f"/v1/bank-transactions/{tx['id']}")).json()[
+        "status"
+    ] == "unreconciled"
+
+
+async def test_a_settlement_into_a_locked_period_is_refused(tenant: Tenant):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, "119.00")
+    await tenant.post("/v1/periods/2026-03/soft-lock")
+    response = await reconcile(
+        tenant,
+        tx,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=s["party"]["account_number"],
+    )
+    error_details(response, 400, "PERIOD_LOCKED")
+
+
+async def test_unmatching_an_open_transaction_is_invalid_and_a_dismissed_one_reopens(
+    tenant: Tenant,
+):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, "0.00", "Abschluss")
+    error_details(
+        await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch"), 400, "INVALID_INPUT"
+    )
+    await tenant.post(f"/v1/bank-transactions/{tx['id']}/dismiss")
+    reopened = await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")
+    assert reopened.json()["transaction"]["status"] == "unreconciled"
