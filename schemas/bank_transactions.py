@@ -158,3 +158,23 @@ class UnmatchedOut(Out, kw_only=True):
     ok: bool
     reversal_intent_id: UUID | None
     transaction: BankTransactionOut
+
+
+class ReconcilePairIn(ReconcileIn, kw_only=True):
+    bank_transaction_id: UUID
+
+
+class BatchReconcileIn(Wire, kw_only=True):
+    pairs: Annotated[list[ReconcilePairIn], Meta(min_length=1, max_length=500)]
+
+
+class PairErrorOut(Out, kw_only=True):
+    index: int
+    bank_transaction_id: UUID
+    code: str
+    message: str
+
+
+class BatchReconciledOut(Out, kw_only=True):
+    reconciled: int
+    errors: list[PairErrorOut]

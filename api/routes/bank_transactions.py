@@ -21,6 +21,7 @@ from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.routes.query import require_date_range
 from ledger.bank_import import ParsedRow, transactions_of
+from ledger.errors import Rejected
 from ledger.intents import (
     DismissBankTransaction,
     ImportBankTransactions,
@@ -41,9 +42,12 @@ from schemas.bank_transactions import (
     BankImportOut,
     BankTransactionOut,
     BankTransactionsOut,
+    BatchReconciledOut,
+    BatchReconcileIn,
     CsvMappingIn,
     EvidenceOut,
     EvidencePutIn,
+    PairErrorOut,
     ReconciledOut,
     ReconcileIn,
     RowErrorOut,
@@ -425,6 +429,45 @@ async def reconcile(
 
 
 @post(
+    "/bank-transactions/batch-reconcile",
+    operation_id="BatchReconcileBankTransactions",
+    opt=WRITE,
+    status_code=200,
+    tags=TAGS,
+)
+async def batch_reconcile(
+    data: JSONBody[BatchReconcileIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> BatchReconciledOut:
+    """Up to 500 pairs, each as `POST …/{id}/reconcile`; a refused pair does not stop the
+    others (partial success: `errors` names each refused pair)."""
+    intents = [
+        ReconcileBankTransaction(
+            **caller.stamp(),
+            tx_id=pair.bank_transaction_id,
+            intent_id=pair.intent_id,
+            candidate_kind=pair.candidate_kind,
+            open_item_account=pair.open_item_account,
+            settlement_intent_id=uuid.uuid4(),
+        )
+        for pair in data.pairs
+    ]
+    answers = await ledger.writers.submit_many(caller.tenant_id, list(intents), atomic=False)
+    errors = [
+        PairErrorOut(
+            index=index,
+            bank_transaction_id=data.pairs[index].bank_transaction_id,
+            code=answer.code,
+            message=answer.message,
+        )
+        for index, answer in enumerate(answers)
+        if isinstance(answer, Rejected)
+    ]
+    return BatchReconciledOut(reconciled=len(answers) - len(errors), errors=errors)
+
+
+@post(
     "/bank-transactions/{tx_id:str}/unmatch",
     operation_id="UnmatchBankTransaction",
     opt=WRITE,
@@ -463,5 +506,6 @@ ROUTES = [
     put_evidence,
     dismiss,
     reconcile,
+    batch_reconcile,
     unmatch,
 ]

@@ -238,3 +238,34 @@ async def test_unmatching_an_open_transaction_is_invalid_and_a_dismissed_one_reo
     await tenant.post(f"/v1/bank-transactions/{tx['id']}/dismiss")
     reopened = await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")
     assert reopened.json()["transaction"]["status"] == "unreconciled"
+
+
+async def test_batch_reconcile_books_what_it_can_and_names_each_refused_pair(tenant: Tenant):
+    s = await setup(tenant)
+    paid = await bank_line(tenant, s, "19.00", "RE-1 Teil 1")
+    wrong_way = await bank_line(tenant, s, "-5.00", "RE-1 falsch")
+    pair = {
+        "intent_id": s["invoice"]["intent_id"],
+        "candidate_kind": "open_receivable",
+        "open_item_account": s["party"]["account_number"],
+    }
+
+    response = await tenant.post(
+        "/v1/bank-transactions/batch-reconcile",
+        {
+            "pairs": [
+                {**pair, "bank_transaction_id": paid["id"]},
+                {**pair, "bank_transaction_id": wrong_way["id"]},
+                {**pair, "bank_transaction_id": str(uuid.uuid4())},
+            ]
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["reconciled"] == 1
+    assert [(e["index"], e["code"]) for e in body["errors"]] == [
+        (1, "DIRECTION_MISMATCH"),
+        (2, "NOT_FOUND"),
+    ]
+    assert (await invoice_of(tenant, s))["remaining_amount"] == 100
