@@ -29,6 +29,7 @@ from api.routes import (
     accounts,
     audit,
     bank_accounts,
+    bank_imports,
     bank_transactions,
     config,
     documents,
@@ -38,6 +39,7 @@ from api.routes import (
     parties,
     payment_runs,
     periods,
+    reconciliation,
 )
 from api.settings import Settings
 from schemas import limits
@@ -160,7 +162,9 @@ def create_app(
         *invoices.ROUTES,
         *bank_accounts.ROUTES,
         *payment_runs.ROUTES,
+        *bank_imports.ROUTES,
         *bank_transactions.ROUTES,
+        *reconciliation.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
