@@ -178,3 +178,19 @@ class PairErrorOut(Out, kw_only=True):
 class BatchReconciledOut(Out, kw_only=True):
     reconciled: int
     errors: list[PairErrorOut]
+
+
+class SuggestionOut(Out, kw_only=True):
+    bank_transaction_id: UUID
+    ledger_intent_id: UUID
+    candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
+    open_item_account: str | None
+    match_score: int  # 0-100
+    match_reasons: list[str]
+    ledger_description: str
+    ledger_amount: Decimal  # signed as the bank sees it: > 0 money in
+    ledger_date: date
+
+
+class SuggestionsOut(Out, kw_only=True):
+    suggestions: list[SuggestionOut]

@@ -4,14 +4,16 @@ and set aside a zero-amount line."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from litestar import post
+from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api import convert
 from api.auth import Caller
 from api.bootstrap import Ledger
+from api.errors import ApiError
 from api.routes.bank_transactions import transaction_out, transaction_row
 from ledger.errors import Rejected
 from ledger.intents import (
@@ -19,6 +21,8 @@ from ledger.intents import (
     ReconcileBankTransaction,
     UnmatchBankTransaction,
 )
+from ledger.money import cents_to_decimal
+from projections.suggestions import suggestions
 from schemas.bank_transactions import (
     BankTransactionOut,
     BatchReconciledOut,
@@ -26,6 +30,8 @@ from schemas.bank_transactions import (
     PairErrorOut,
     ReconciledOut,
     ReconcileIn,
+    SuggestionOut,
+    SuggestionsOut,
     UnmatchedOut,
 )
 
@@ -154,4 +160,46 @@ async def unmatch(
     )
 
 
-ROUTES = [dismiss, reconcile, batch_reconcile, unmatch]
+@get(
+    "/bank-transactions/suggestions",
+    operation_id="GetReconciliationSuggestions",
+    opt={"scope": "bank:read"},
+    tags=TAGS,
+)
+async def get_suggestions(
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    bank_account_id: Annotated[uuid.UUID, QueryParameter()],
+) -> SuggestionsOut:
+    """Up to three ranked candidates per open transaction of the bank account — open
+    invoices and bank bookings, always as an intent — with score and reasons."""
+    async with ledger.pool.acquire() as conn:
+        known = await conn.fetchval(
+            "select 1 from bank_accounts where tenant_id = $1 and id = $2",
+            caller.tenant_id,
+            bank_account_id,
+        )
+        if known is None:
+            raise ApiError(
+                "NOT_FOUND", "No bank account with this id exists.", id=str(bank_account_id)
+            )
+        found, _ = await suggestions(conn, caller.tenant_id, bank_account_id)
+    return SuggestionsOut(
+        suggestions=[
+            SuggestionOut(
+                bank_transaction_id=s.tx_id,
+                ledger_intent_id=s.candidate.intent_id,
+                candidate_kind=s.candidate.kind,  # type: ignore[arg-type]
+                open_item_account=s.candidate.open_item_account,
+                match_score=s.score,
+                match_reasons=list(s.reasons),
+                ledger_description=s.candidate.description,
+                ledger_amount=cents_to_decimal(s.candidate.amount_cents),
+                ledger_date=s.candidate.day,
+            )
+            for s in found
+        ]
+    )
+
+
+ROUTES = [get_suggestions, dismiss, reconcile, batch_reconcile, unmatch]

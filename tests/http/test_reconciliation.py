@@ -269,3 +269,82 @@ async def test_batch_reconcile_books_what_it_can_and_names_each_refused_pair(ten
         (2, "NOT_FOUND"),
     ]
     assert (await invoice_of(tenant, s))["remaining_amount"] == 100
+
+
+async def test_suggestions_rank_the_invoice_named_in_the_reference_first(tenant: Tenant):
+    s = await setup(tenant)
+    other = (await tenant.post("/v1/customers", {"name": "Andere GmbH"})).json()
+    decoy = await tenant.post(
+        "/v1/outgoing-invoices",
+        {
+            "customer_id": other["id"],
+            "invoice_number": "RE-2",
+            "invoice_date": "2026-03-01",
+            "total_net": "100.00",
+            "total_tax": "19.00",
+            "total_gross": "119.00",
+            "type": "invoice",
+            "book": True,
+            "lines": [
+                {
+                    "position": 1,
+                    "description": "X",
+                    "quantity": "1",
+                    "unit_price": "100.00",
+                    "tax_rate": "0.19",
+                    "tax_amount": "19.00",
+                    "line_total": "119.00",
+                    "account_number": "4400",
+                }
+            ],
+        },
+    )
+    assert decoy.status_code == 201, decoy.text
+    tx = await bank_line(tenant, s, "119.00", "Zahlung RE-1 danke")
+
+    response = await tenant.get(
+        "/v1/bank-transactions/suggestions", params={"bank_account_id": s["bank"]["id"]}
+    )
+
+    assert response.status_code == 200, response.text
+    mine = [x for x in response.json()["suggestions"] if x["bank_transaction_id"] == tx["id"]]
+    assert mine[0]["ledger_intent_id"] == s["invoice"]["intent_id"]
+    assert mine[0]["candidate_kind"] == "open_receivable"
+    assert mine[0]["open_item_account"] == s["party"]["account_number"]
+    assert {"invoice_number_in_reference", "amount_exact"} <= set(mine[0]["match_reasons"])
+    assert mine[0]["match_score"] > mine[1]["match_score"]  # the decoy: same amount only
+    follow = await reconcile(
+        tenant,
+        tx,
+        intent_id=mine[0]["ledger_intent_id"],
+        candidate_kind=mine[0]["candidate_kind"],
+        open_item_account=mine[0]["open_item_account"],
+    )
+    assert follow.status_code == 200, follow.text
+    after = await tenant.get(
+        "/v1/bank-transactions/suggestions", params={"bank_account_id": s["bank"]["id"]}
+    )
+    assert after.json()["suggestions"] == []
+
+
+async def test_suggestions_offer_the_booking_that_booked_the_bank_line(tenant: Tenant):
+    s = await setup(tenant)
+    posted = await tenant.post(
+        "/v1/bookings",
+        booking(("6815", "debit", "20.00"), ("1800", "credit", "20.00"), day="2026-03-09"),
+    )
+    tx = await bank_line(tenant, s, "-20.00", "Porto")
+    found = (
+        await tenant.get(
+            "/v1/bank-transactions/suggestions", params={"bank_account_id": s["bank"]["id"]}
+        )
+    ).json()["suggestions"]
+    [top] = [x for x in found if x["bank_transaction_id"] == tx["id"]]
+    assert (top["ledger_intent_id"], top["candidate_kind"]) == (
+        posted.json()["intent_id"],
+        "bank_booking",
+    )
+    missing = {"bank_account_id": str(uuid.uuid4())}
+    error_details(
+        await tenant.get("/v1/bank-transactions/suggestions", params=missing), 404, "NOT_FOUND"
+    )
