@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from typing import Final
 
 import asyncpg
 
-from benchmarks import data, report
+from benchmarks import data, matching_quality, report
 from benchmarks.bench import Bench, Sizes, execute, fetch_value
 from benchmarks.machine import CpuMeter
 from benchmarks.report import Check, Measurement, RebuildResult, Results
+from projections.matching import suggest
 
 BOOKINGS_TO_NOOP_RATIO_MIN: Final = 0.6
 BOOKING_P99_MS_MAX: Final = 50.0
@@ -304,10 +306,40 @@ async def _rebuild(bench: Bench) -> RebuildResult:
     )
 
 
+def scenario_matching(bench: Bench, sizes: Sizes, results: Results) -> None:
+    """Suggestion quality on the labelled set, and the ranking's time for 1,000 open
+    transactions against 5,000 open items (in process: the part that grows with both)."""
+    top1, top3 = matching_quality.accuracy(*matching_quality.labelled_set())
+    results.checks.append(
+        Check(
+            number="5a",
+            what="suggestions: first is right (240 labelled bank lines)",
+            measured=f"top-1 {top1:.1%}, top-3 {top3:.1%}",
+            target=">= 90 %",
+            passed=top1 >= 0.9,
+        )
+    )
+    candidates, cases = matching_quality.labelled_set(seed=7, lines=4_940)
+    transactions = [case.transaction for case in cases[:1_000]]
+    started = time.perf_counter()
+    suggest(transactions, candidates[:5_000])
+    seconds = time.perf_counter() - started
+    results.checks.append(
+        Check(
+            number="5b",
+            what="suggestions: ranking 1,000 transactions against 5,000 open items",
+            measured=f"{seconds:.2f} s",
+            target="<= 2 s",
+            passed=seconds <= 2.0,
+        )
+    )
+
+
 STEPS: Final = {
     "single": scenario_single,
     "hot": scenario_hot,
     "batch": scenario_batch,
     "rebuild": scenario_rebuild,
     "reads": scenario_reads,
+    "matching": scenario_matching,
 }
