@@ -9,9 +9,11 @@ coming in, the creditor of money going out.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Final
 
 from lxml import etree
@@ -45,6 +47,7 @@ def parse_camt(content: bytes) -> list[CamtStatement]:
             "BkToCstmrDbtCdtNtfctn under <Document>."
         )
     record_tag, kind = CONTAINERS[_local(container.tag)]
+    _NAMESPACE.set(etree.QName(root).namespace or "")
     records = _children(container, record_tag)
     if not records:
         raise StatementInvalid(
@@ -143,13 +146,19 @@ def _first(details: list[etree._Element], paths: list[str]) -> str | None:
     return None
 
 
-# Namespace-agnostic paths: the same code reads versions 02 and 08.
-def _xpath(path: str) -> str:
-    return "/".join(f"*[local-name()='{step}']" for step in path.split("/"))
+# Paths in the document's own namespace: the same code reads versions 02 and 08, and
+# ElementPath lookups are an order of magnitude cheaper than local-name() XPath.
+_NAMESPACE: ContextVar[str] = ContextVar("camt_namespace", default="")
+
+
+@lru_cache(maxsize=256)
+def _qualified(namespace: str, path: str) -> str:
+    prefix = f"{{{namespace}}}" if namespace else ""
+    return "/".join(prefix + step for step in path.split("/"))
 
 
 def _all(element: etree._Element, path: str) -> list[etree._Element]:
-    return element.xpath(_xpath(path))
+    return element.findall(_qualified(_NAMESPACE.get(), path))
 
 
 def _children(element: etree._Element, tag: str) -> list[etree._Element]:
