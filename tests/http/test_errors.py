@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
 
+from api.errors import STATUS_OF_CODE
 from schemas import limits
 from tests.conftest import Tenant, booking, error_details
 
@@ -212,3 +214,12 @@ async def test_nul_character_in_master_data_is_refused_in_words(
     assert error["code"] == "INVALID_INPUT"
     assert "without the NUL character (U+0000)" in error["message"]
     assert field in error["message"]
+
+
+def test_the_documented_error_table_names_every_code_the_service_answers():
+    docs = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    table = docs[docs.index("| status | codes |") : docs.index("Codes we added beyond")]
+    for code, status in STATUS_OF_CODE.items():
+        rows = [line for line in table.splitlines() if f"`{code}`" in line]
+        assert rows, f"{code} is missing from the error table of docs/api.md"
+        assert str(status) in rows[0].split("|")[1], f"{code} is documented under another status"
