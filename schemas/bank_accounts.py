@@ -11,6 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from schemas import limits
+from schemas.bank_transactions import BankTransactionOut
 from schemas.journal import NO_NUL_PATTERN, AccountNumber, Out, Wire
 
 SepaVersion = Literal["pain.001.001.03", "pain.001.001.09"]
@@ -67,3 +68,34 @@ class BalanceHistoryOut(Out, kw_only=True, rename="camel"):
     current_balance: Decimal
     start_balance: Decimal
     days: int
+
+
+class AmountOut(Out, kw_only=True):
+    amount: Decimal
+
+
+class OpenItemViewOut(Out, kw_only=True):
+    invoice_id: UUID
+    intent_id: UUID
+    direction: str
+    party_name: str
+    open_item_account: str
+    invoice_number: str
+    invoice_date: date
+    due_date: date | None
+    currency: str
+    amount: Decimal  # left to pay, in the invoice's currency
+    base_amount: Decimal  # the same in EUR
+    base_currency: str
+
+
+class ReconciliationViewOut(Out, kw_only=True):
+    bank_account_id: UUID
+    ledger: AmountOut  # the balance of the linked ledger account
+    bank: AmountOut  # the sum of the imported transactions
+    unmatched_ledger: AmountOut  # ledger balance not explained by reconciled transactions
+    open_count: int
+    reconciled_count: int
+    open_transactions: list[BankTransactionOut]
+    reconciled_transactions: list[BankTransactionOut]
+    open_items: list[OpenItemViewOut]

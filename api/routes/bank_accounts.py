@@ -14,17 +14,22 @@ from api import convert
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
+from api.routes.bank_transactions import transaction_out
 from ledger.intents import AddBankAccount, ChangeBankAccount
 from ledger.money import cents_to_decimal
 from ledger.writer import TENANT_TIMEZONE
 from projections import bank_accounts as queries
+from projections.invoices import base_cents
 from schemas.bank_accounts import (
+    AmountOut,
     BalanceHistoryOut,
     BalancePointOut,
     BankAccountIn,
     BankAccountOut,
     BankAccountPutIn,
     BankAccountsOut,
+    OpenItemViewOut,
+    ReconciliationViewOut,
 )
 
 TAGS = ["Bank"]
@@ -116,6 +121,62 @@ async def balance_history(
 
 
 @get(
+    "/bank-accounts/{bank_account_id:str}/reconciliation",
+    operation_id="GetBankReconciliationView",
+    opt={"scope": "bank:read"},
+    tags=TAGS,
+)
+async def reconciliation_view(
+    bank_account_id: FromPath[str],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+    limit: Annotated[int, QueryParameter(ge=1, le=1_000)] = 200,
+) -> ReconciliationViewOut:
+    """Side by side: the ledger account's balance and the statement's, open and reconciled
+    transactions, and the open invoices with their EUR value."""
+    parsed = convert.require_uuid(bank_account_id, "bank account")
+    await _read(ledger, caller, parsed)  # 404 for an unknown or foreign account
+    async with ledger.pool.acquire() as conn:
+        view = await queries.reconciliation_view(conn, caller.tenant_id, parsed, limit)
+    sums = view["sums"]
+    return ReconciliationViewOut(
+        bank_account_id=parsed,
+        ledger=AmountOut(amount=cents_to_decimal(view["ledger_cents"])),
+        bank=AmountOut(amount=cents_to_decimal(sums["bank"])),
+        unmatched_ledger=AmountOut(
+            amount=cents_to_decimal(view["ledger_cents"] - sums["reconciled"])
+        ),
+        open_count=sums["open_count"],
+        reconciled_count=sums["reconciled_count"],
+        open_transactions=[transaction_out(row) for row in view["open"]],
+        reconciled_transactions=[transaction_out(row) for row in view["reconciled"]],
+        open_items=[
+            OpenItemViewOut(
+                invoice_id=row["id"],
+                intent_id=row["intent_id"],
+                direction=row["direction"],
+                party_name=row["party_name"],
+                open_item_account=row["party_account"],
+                invoice_number=row["invoice_number"],
+                invoice_date=row["invoice_date"],
+                due_date=row["due_date"],
+                currency=row["currency"],
+                amount=cents_to_decimal(row["total_gross_cents"] - row["settled_cents"]),
+                base_amount=cents_to_decimal(
+                    base_cents(
+                        row["total_gross_cents"] - row["settled_cents"],
+                        row["total_gross_cents"],
+                        row["booked_eur_cents"],
+                    )
+                ),
+                base_currency="EUR",
+            )
+            for row in view["open_items"]
+        ],
+    )
+
+
+@get(
     "/bank-accounts/{bank_account_id:str}",
     operation_id="GetBankAccount",
     opt={"scope": "bank:read"},
@@ -157,6 +218,7 @@ ROUTES = [
     list_bank_accounts,
     add_bank_account,
     balance_history,
+    reconciliation_view,
     get_bank_account,
     change_bank_account,
 ]

@@ -513,6 +513,9 @@ ISOLATION_CASES = (
         for path, parties, party in INVOICE_PATHS
     ),
     IsolationCase("GET /v1/bank-accounts/{bank_account_id}", _bank_account, _fresh_intent_id),
+    IsolationCase(
+        "GET /v1/bank-accounts/{bank_account_id}/reconciliation", _bank_account, _fresh_intent_id
+    ),
     IsolationCase("GET /v1/payment-runs/{run_id}", _payment_run, _fresh_intent_id),
     IsolationCase("GET /v1/bank-transactions/{tx_id}", _bank_transaction, _fresh_intent_id),
     IsolationCase(

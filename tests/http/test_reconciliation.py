@@ -348,3 +348,62 @@ async def test_suggestions_offer_the_booking_that_booked_the_bank_line(tenant: T
     error_details(
         await tenant.get("/v1/bank-transactions/suggestions", params=missing), 404, "NOT_FOUND"
     )
+
+
+async def test_the_reconciliation_view_shows_both_sides(tenant: Tenant):
+    s = await setup(tenant)
+    paid = await bank_line(tenant, s, "119.00")
+    await bank_line(tenant, s, "-5.00", "Gebühr")
+    await reconcile(
+        tenant,
+        paid,
+        intent_id=s["invoice"]["intent_id"],
+        candidate_kind="open_receivable",
+        open_item_account=s["party"]["account_number"],
+    )
+    other = (await tenant.post("/v1/customers", {"name": "Offen GmbH"})).json()
+    await tenant.post(
+        "/v1/outgoing-invoices",
+        {
+            "customer_id": other["id"],
+            "invoice_number": "RE-9",
+            "invoice_date": "2026-03-05",
+            "total_net": "50.00",
+            "total_tax": "9.50",
+            "total_gross": "59.50",
+            "type": "invoice",
+            "book": True,
+            "lines": [
+                {
+                    "position": 1,
+                    "description": "X",
+                    "quantity": "1",
+                    "unit_price": "50.00",
+                    "tax_rate": "0.19",
+                    "tax_amount": "9.50",
+                    "line_total": "59.50",
+                    "account_number": "4400",
+                }
+            ],
+        },
+    )
+
+    view = await tenant.get(f"/v1/bank-accounts/{s['bank']['id']}/reconciliation")
+
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert (body["ledger"], body["bank"], body["unmatched_ledger"]) == (
+        {"amount": 119},
+        {"amount": 114},
+        {"amount": 0},
+    )
+    assert (body["open_count"], body["reconciled_count"]) == (1, 1)
+    assert [t["amount"] for t in body["open_transactions"]] == [-5]
+    assert [i["invoice_number"] for i in body["open_items"]] == ["RE-9"]
+    assert (body["open_items"][0]["base_amount"], body["open_items"][0]["base_currency"]) == (
+        59.5,
+        "EUR",
+    )
+    error_details(
+        await tenant.get(f"/v1/bank-accounts/{uuid.uuid4()}/reconciliation"), 404, "NOT_FOUND"
+    )
