@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 import click
 import uvicorn
@@ -71,10 +72,18 @@ async def _serve(settings: Settings, host: str, port: int, log_level: str) -> No
             timeout_graceful_shutdown=10,
         )
         click.echo(f"Ledger API on {base_url} (Ctrl-C to stop)")
+        # uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the
+        # handler it found; with the default one the process would die before `finally`
+        # stops the embedded PostgreSQL. This handler turns it into an orderly exit.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         await uvicorn.Server(config).serve()
     finally:
         await ledger.close()
         click.echo("stopped" + (" (embedded PostgreSQL stopped)" if ledger.embedded else ""))
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, log_level: str) -> None:
