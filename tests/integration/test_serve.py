@@ -24,10 +24,15 @@ def _free_port() -> int:
 
 
 def _postgres_running_in(data_dir: Path) -> bool:
-    found = subprocess.run(
-        ["pgrep", "-f", f"postgres -D {data_dir}"], capture_output=True, text=True, check=False
-    )
-    return bool(found.stdout.strip())
+    """A postgres process serving `data_dir` (read from /proc: no pgrep needed)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # the process ended meanwhile
+        if argv and argv[0].endswith(b"postgres") and str(data_dir).encode() in argv:
+            return True
+    return False
 
 
 @pytest.mark.slow
