@@ -13,22 +13,28 @@ from tests.conftest import Tenant, booking, error_details
 OWN_IBAN = "DE02120300000000202051"
 
 
-async def setup(tenant: Tenant, kind: str = "customers") -> dict:
-    """A bank account on 1800, a party, and a booked invoice of 119.00 for it."""
-    account = await tenant.post(
-        "/v1/bank-accounts", {"name": "Hausbank", "iban": OWN_IBAN, "account_number": "1800"}
-    )
-    party = (await tenant.post(f"/v1/{kind}", {"name": f"P {uuid.uuid4().hex[:6]}"})).json()
-    outgoing = kind == "customers"
-    invoice = await tenant.post(
+async def booked_invoice(
+    tenant: Tenant,
+    party_id: str,
+    number: str,
+    *,
+    outgoing: bool = True,
+    net: str = "100.00",
+    tax: str = "19.00",
+    gross: str = "119.00",
+    invoice_date: str = "2026-03-01",
+    account_number: str = "4400",
+) -> dict:
+    """A booked invoice with one line at 19 %: outgoing to a customer or incoming from a vendor."""
+    response = await tenant.post(
         "/v1/outgoing-invoices" if outgoing else "/v1/invoices",
         {
-            "customer_id" if outgoing else "vendor_id": party["id"],
-            "invoice_number": "RE-1",
-            "invoice_date": "2026-03-01",
-            "total_net": "100.00",
-            "total_tax": "19.00",
-            "total_gross": "119.00",
+            "customer_id" if outgoing else "vendor_id": party_id,
+            "invoice_number": number,
+            "invoice_date": invoice_date,
+            "total_net": net,
+            "total_tax": tax,
+            "total_gross": gross,
             "type": "invoice",
             "book": True,
             "lines": [
@@ -36,17 +42,34 @@ async def setup(tenant: Tenant, kind: str = "customers") -> dict:
                     "position": 1,
                     "description": "Leistung",
                     "quantity": "1",
-                    "unit_price": "100.00",
+                    "unit_price": net,
                     "tax_rate": "0.19",
-                    "tax_amount": "19.00",
-                    "line_total": "119.00",
-                    "account_number": "4400" if outgoing else "6815",
+                    "tax_amount": tax,
+                    "line_total": gross,
+                    "account_number": account_number,
                 }
             ],
         },
     )
-    assert invoice.status_code == 201, invoice.text
-    return {"bank": account.json(), "party": party, "invoice": invoice.json()}
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def setup(tenant: Tenant, kind: str = "customers") -> dict:
+    """A bank account on 1800, a party, and a booked invoice of 119.00 for it."""
+    account = await tenant.post(
+        "/v1/bank-accounts", {"name": "Hausbank", "iban": OWN_IBAN, "account_number": "1800"}
+    )
+    party = (await tenant.post(f"/v1/{kind}", {"name": f"P {uuid.uuid4().hex[:6]}"})).json()
+    outgoing = kind == "customers"
+    invoice = await booked_invoice(
+        tenant,
+        party["id"],
+        "RE-1",
+        outgoing=outgoing,
+        account_number="4400" if outgoing else "6815",
+    )
+    return {"bank": account.json(), "party": party, "invoice": invoice}
 
 
 async def bank_line(tenant: Tenant, setup_: dict, amount: str, reference: str = "RE-1") -> dict:
@@ -274,32 +297,7 @@ async def test_batch_reconcile_books_what_it_can_and_names_each_refused_pair(ten
 async def test_suggestions_rank_the_invoice_named_in_the_reference_first(tenant: Tenant):
     s = await setup(tenant)
     other = (await tenant.post("/v1/customers", {"name": "Andere GmbH"})).json()
-    decoy = await tenant.post(
-        "/v1/outgoing-invoices",
-        {
-            "customer_id": other["id"],
-            "invoice_number": "RE-2",
-            "invoice_date": "2026-03-01",
-            "total_net": "100.00",
-            "total_tax": "19.00",
-            "total_gross": "119.00",
-            "type": "invoice",
-            "book": True,
-            "lines": [
-                {
-                    "position": 1,
-                    "description": "X",
-                    "quantity": "1",
-                    "unit_price": "100.00",
-                    "tax_rate": "0.19",
-                    "tax_amount": "19.00",
-                    "line_total": "119.00",
-                    "account_number": "4400",
-                }
-            ],
-        },
-    )
-    assert decoy.status_code == 201, decoy.text
+    await booked_invoice(tenant, other["id"], "RE-2")
     tx = await bank_line(tenant, s, "119.00", "Zahlung RE-1 danke")
 
     response = await tenant.get(
@@ -362,30 +360,14 @@ async def test_the_reconciliation_view_shows_both_sides(tenant: Tenant):
         open_item_account=s["party"]["account_number"],
     )
     other = (await tenant.post("/v1/customers", {"name": "Offen GmbH"})).json()
-    await tenant.post(
-        "/v1/outgoing-invoices",
-        {
-            "customer_id": other["id"],
-            "invoice_number": "RE-9",
-            "invoice_date": "2026-03-05",
-            "total_net": "50.00",
-            "total_tax": "9.50",
-            "total_gross": "59.50",
-            "type": "invoice",
-            "book": True,
-            "lines": [
-                {
-                    "position": 1,
-                    "description": "X",
-                    "quantity": "1",
-                    "unit_price": "50.00",
-                    "tax_rate": "0.19",
-                    "tax_amount": "9.50",
-                    "line_total": "59.50",
-                    "account_number": "4400",
-                }
-            ],
-        },
+    await booked_invoice(
+        tenant,
+        other["id"],
+        "RE-9",
+        net="50.00",
+        tax="9.50",
+        gross="59.50",
+        invoice_date="2026-03-05",
     )
 
     view = await tenant.get(f"/v1/bank-accounts/{s['bank']['id']}/reconciliation")
