@@ -36,6 +36,7 @@ from api.routes import (
     exports,
     invoices,
     journal,
+    match_groups,
     parties,
     payment_runs,
     periods,
@@ -165,6 +166,7 @@ def create_app(
         *bank_imports.ROUTES,
         *bank_transactions.ROUTES,
         *reconciliation.ROUTES,
+        *match_groups.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -147,6 +147,7 @@ class KnownBankTx(msgspec.Struct, kw_only=True):
     document_id: UUID | None = None
     note: str | None = None
     version: int = 0
+    match_group_id: UUID | None = None
 
 
 def decide_evidence(

@@ -29,6 +29,7 @@ import msgspec
 __all__ = [
     "ACCOUNT_TYPES",
     "FRAMEWORKS",
+    "FX_DIFFERENCE_ACCOUNTS",
     "OPENING_BALANCE_ACCOUNT",
     "PERSONENKONTEN",
     "REPORT_GROUPS",
@@ -87,6 +88,20 @@ REPORT_GROUPS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 OPENING_BALANCE_ACCOUNT: Final = "9000"  # Saldenvorträge, Sachkonten, in both charts
+
+
+class FxDifferenceAccounts(NamedTuple):
+    """Where a settlement books the realized difference between the bank's EUR and the EUR
+    value an open item was carried at (Erträge / Aufwendungen aus der Währungsumrechnung)."""
+
+    gain: str
+    loss: str
+
+
+FX_DIFFERENCE_ACCOUNTS: Final[dict[str, FxDifferenceAccounts]] = {
+    "skr04": FxDifferenceAccounts(gain="4840", loss="6880"),
+    "skr03": FxDifferenceAccounts(gain="2660", loss="2150"),
+}
 
 _COLUMNS: Final = ("number", "name", "name_en", "type", "category", "report_group", "automatic")
 _BOOLEANS: Final = {"true": True, "false": False}

@@ -15,7 +15,15 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import bank_accounts, errors, invoices, parties, payment_runs, reconciliation
+from ledger import (
+    bank_accounts,
+    errors,
+    invoices,
+    match_groups,
+    parties,
+    payment_runs,
+    reconciliation,
+)
 from ledger.bank_import import decide_dismiss, decide_evidence, decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
@@ -44,6 +52,7 @@ from ledger.intents import (
     ChangePaymentRunStatus,
     ChangeTaxCode,
     CreateAccount,
+    CreateMatchGroup,
     CreatePaymentRun,
     CreateTenant,
     CreateUser,
@@ -64,6 +73,7 @@ from ledger.intents import (
     RevokeApiKey,
     SetBankTransactionEvidence,
     UnmatchBankTransaction,
+    UnmatchMatchGroup,
     Unset,
     UploadDocument,
     stamp_of,
@@ -138,6 +148,10 @@ def decide(
             return _reconcile(state, lookups, intent, now)
         case UnmatchBankTransaction():
             return _unmatch(state, lookups, intent, now, today)
+        case CreateMatchGroup():
+            return _create_match_group(state, lookups, intent, now)
+        case UnmatchMatchGroup():
+            return _unmatch_group(state, lookups, intent, now, today)
         case CreatePaymentRun():
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():
@@ -276,11 +290,47 @@ def _unmatch(
     now: datetime,
     today: date,
 ) -> Decision:
-    """The settlement's reversal (if any) and the transaction open again, in one decision."""
+    """The settlement's reversal (if any) and the transaction open again, in one decision; a
+    member of a match group reopens its whole group."""
+    group_id = reconciliation.group_of(lookups, intent)
+    if group_id is not None:
+        grouped = UnmatchMatchGroup(
+            tenant_id=intent.tenant_id,
+            actor=intent.actor,
+            channel=intent.channel,
+            group_id=group_id,
+            reversal_intent_id=intent.reversal_intent_id,
+        )
+        undone = _unmatch_group(state, lookups, grouped, now, today)
+        return Decision(events=undone.events, result=Accepted(subject=str(intent.tx_id)))
     reversal = reconciliation.plan_unmatch(lookups, intent)
     reversed_ = () if reversal is None else _reverse(state, lookups, reversal, now, today).events
     event = reconciliation.unmatched(intent, lookups, reversal is not None, now)
     return Decision(events=(*reversed_, event), result=Accepted(subject=str(intent.tx_id)))
+
+
+def _create_match_group(
+    state: TenantState, lookups: Lookups, intent: CreateMatchGroup, now: datetime
+) -> Decision:
+    """The group's settlement intent and the group, in one decision."""
+    plan = match_groups.plan(state, lookups, intent, now)
+    booked = _post_booking(state, lookups, plan.booking, now).events
+    match_groups.created(lookups, plan.event)
+    return Decision(events=(*booked, plan.event), result=Accepted(subject=str(intent.group_id)))
+
+
+def _unmatch_group(
+    state: TenantState,
+    lookups: Lookups,
+    intent: UnmatchMatchGroup,
+    now: datetime,
+    today: date,
+) -> Decision:
+    """The group's settlement reversed and its transactions open again, in one decision."""
+    reversal = match_groups.plan_unmatch(lookups, intent)
+    reversed_ = _reverse(state, lookups, reversal, now, today).events
+    event = match_groups.unmatched(intent, lookups, now)
+    return Decision(events=(*reversed_, event), result=Accepted(subject=str(intent.group_id)))
 
 
 def _booking_period(state: TenantState, day: date, adjustment_period: int | None) -> str:

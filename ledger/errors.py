@@ -190,6 +190,38 @@ class UnsupportedSettlementCurrency(Rejected):
     code = "UNSUPPORTED_SETTLEMENT_CURRENCY"
 
 
+class TargetAmbiguous(Rejected):
+    code = "TARGET_AMBIGUOUS"
+
+
+class MixedSettlementCurrency(Rejected):
+    code = "MIXED_SETTLEMENT_CURRENCY"
+
+
+class FxDifferenceTooLarge(Rejected):
+    code = "FX_DIFFERENCE_TOO_LARGE"
+
+
+class BankTxMixedBankAccounts(Rejected):
+    code = "BANK_TX_MIXED_BANK_ACCOUNTS"
+
+
+class GroupNotBalanced(Rejected):
+    code = "GROUP_NOT_BALANCED"
+
+
+class SettledDocumentAmountRequired(Rejected):
+    code = "SETTLED_DOCUMENT_AMOUNT_REQUIRED"
+
+
+class TargetKindUnsupported(Rejected):
+    code = "TARGET_KIND_UNSUPPORTED"
+
+
+class AdjustmentAccountNotFound(Rejected):
+    code = "ADJUSTMENT_ACCOUNT_NOT_FOUND"
+
+
 class InvalidFileType(Rejected):
     code = "INVALID_FILE_TYPE"
 

@@ -272,7 +272,7 @@ class BankTransactionReconciled(Event, tag="bank_transaction_reconciled.v1"):
 
     tx_id: UUID
     version: int
-    mode: Literal["linked", "settled"]
+    mode: Literal["linked", "settled", "settled_fx"]
     intent_id: UUID  # the target: the booking, or the open item's intent
     settlement_intent_id: UUID | None
     candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
@@ -288,6 +288,56 @@ class BankTransactionUnmatched(Event, tag="bank_transaction_unmatched.v1"):
     undoes_version: int  # the version of the reconciliation undone (its settlement rows)
     reversal_intent_id: UUID | None
     settlements: tuple[Settlement, ...] = ()
+
+
+# --- match groups (stream id = group id: created 1, unmatched 2) ---------------------------
+
+
+class GroupAllocation(msgspec.Struct, frozen=True, kw_only=True):
+    """What one open item of a group took and cleared: bank money (EUR), document amount (its
+    currency), the EUR value that left the open item account, and the realized FX difference
+    (> 0 gain, < 0 loss)."""
+
+    intent_id: UUID
+    candidate_kind: Literal["open_receivable", "open_liability"]
+    open_item_account: str
+    currency: str
+    allocated_bank_cents: int
+    settled_document_cents: int
+    cleared_eur_cents: int
+    fx_difference_cents: int
+
+
+class GroupAdjustment(msgspec.Struct, frozen=True, kw_only=True):
+    account_number: str
+    side: Literal["debit", "credit"]
+    amount_cents: int
+    tax_code: str | None
+    description: str | None
+
+
+class BankMatchGroupCreated(Event, tag="bank_match_group_created.v1"):
+    """n bank transactions (one bank account, one direction) reconciled against m open items
+    by one settlement intent; the transactions' rows and the invoices' settled totals follow."""
+
+    group_id: UUID
+    bank_account_id: UUID
+    tx_ids: tuple[UUID, ...]
+    mode: Literal["settled", "settled_fx"]
+    settlement_intent_id: UUID
+    allocations: tuple[GroupAllocation, ...]
+    adjustments: tuple[GroupAdjustment, ...]
+    settlements: tuple[Settlement, ...]
+
+
+class BankMatchGroupUnmatched(Event, tag="bank_match_group_unmatched.v1"):
+    """The group's settlement reversed (a reversal intent), its transactions open again and
+    the invoices' settled totals moved back."""
+
+    group_id: UUID
+    reversal_intent_id: UUID
+    tx_ids: tuple[UUID, ...]
+    settlements: tuple[Settlement, ...]
 
 
 # --- invoices (stream id = invoice id, one version per change) -----------------------------
@@ -520,6 +570,8 @@ LedgerEvent = (
     | BankTransactionStatusChanged
     | BankTransactionReconciled
     | BankTransactionUnmatched
+    | BankMatchGroupCreated
+    | BankMatchGroupUnmatched
     | BookingPosted
 )
 
@@ -588,6 +640,10 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.tx_id, event.version
         case PaymentRunStatusChanged():
             return event.run_id, event.version
+        case BankMatchGroupCreated():
+            return event.group_id, 1
+        case BankMatchGroupUnmatched():
+            return event.group_id, 2
     return None
 
 

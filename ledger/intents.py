@@ -302,6 +302,43 @@ class UnmatchBankTransaction(Intent, frozen=True, kw_only=True):
     reversal_intent_id: UUID  # the reversal's id, if a settlement is reversed
 
 
+class GroupAllocationSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """One open item of a match group and the bank money it takes; `settled_document_cents`
+    (document currency) None: the same as the bank amount."""
+
+    intent_id: UUID
+    candidate_kind: Literal["bank_booking", "open_receivable", "open_liability"]
+    open_item_account: str | None = None
+    allocated_bank_cents: int
+    settled_document_cents: int | None = None
+
+
+class GroupAdjustmentSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """A fee, cash discount (Skonto), write-off or rounding line of a match group, in EUR; a
+    tax code splits the gross amount into net and tax as on any booking line."""
+
+    account_number: str
+    side: Side
+    amount_cents: int
+    tax_code: str | None = None
+    description: str | None = None
+
+
+class CreateMatchGroup(Intent, frozen=True, kw_only=True):
+    """n bank transactions settle m open items in one settlement intent."""
+
+    group_id: UUID
+    tx_ids: tuple[UUID, ...]
+    allocations: tuple[GroupAllocationSpec, ...]
+    adjustments: tuple[GroupAdjustmentSpec, ...] = ()
+    settlement_intent_id: UUID
+
+
+class UnmatchMatchGroup(Intent, frozen=True, kw_only=True):
+    group_id: UUID
+    reversal_intent_id: UUID
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -340,6 +377,8 @@ AnyIntent = (
     | CancelPeriodLock
     | ExpireLockRequests
     | UploadDocument
+    | CreateMatchGroup
+    | UnmatchMatchGroup
     | RegisterParty
     | ChangeParty
     | DeactivateParty

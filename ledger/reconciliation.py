@@ -5,7 +5,10 @@
 - `open_receivable` / `open_liability`: money in for a customer's, money out for a vendor's
   open item. A settlement intent books bank <-> `open_item_account` (the party's personal
   account) for the transaction's amount, and the invoices linked to the target intent are
-  settled oldest first.
+  settled oldest first; a foreign-currency item is settled whole, with the realized FX
+  difference (`ledger/settlement.py`).
+
+A member of a match group is unmatched with its whole group (`ledger/match_groups.py`).
 
 Unmatching reverses the settlement (a reversal intent, never an edit) and moves the
 invoices' settled totals back. The rules are in docs/api.md ("Reconciliation").
@@ -14,16 +17,15 @@ invoices' settled totals back. The rules are in docs/api.md ("Reconciliation").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Final
+from datetime import datetime
+from typing import TYPE_CHECKING, Final, Literal
 from uuid import UUID
 
 import msgspec
 
-from ledger import errors
+from ledger import errors, settlement
 from ledger.events import BankTransactionReconciled, BankTransactionUnmatched, Settlement
 from ledger.intents import (
-    BookingLine,
     PostBooking,
     ReconcileBankTransaction,
     ReverseBooking,
@@ -34,21 +36,9 @@ from ledger.intents import (
 if TYPE_CHECKING:
     from ledger.state import Lookups, TenantState
 
-OPEN_ITEM_DIRECTION: Final = {"open_receivable": 1, "open_liability": -1}  # sign of the money
-INVOICE_DIRECTION: Final = {"open_receivable": "outgoing", "open_liability": "incoming"}
-
-
-class OpenInvoice(msgspec.Struct, kw_only=True):
-    """An invoice linked to an intent, as settling it needs it."""
-
-    invoice_id: UUID
-    direction: str
-    invoice_type: str
-    currency: str
-    invoice_date: date
-    total_gross_cents: int
-    settled_cents: int
-    party_account: str
+# A 1:1 FX settlement closes the whole item: a bank amount this far from its EUR value is a
+# partial payment or the wrong item, not an exchange-rate difference.
+FX_DIFFERENCE_PERCENT_MAX: Final = 10
 
 
 class KnownReconciliation(msgspec.Struct, kw_only=True):
@@ -63,6 +53,7 @@ class KnownReconciliation(msgspec.Struct, kw_only=True):
 class Plan:
     booking: PostBooking | None
     settlements: tuple[Settlement, ...]
+    mode: Literal["linked", "settled", "settled_fx"]
 
 
 def plan_reconcile(state: TenantState, lookups: Lookups, intent: ReconcileBankTransaction) -> Plan:
@@ -106,75 +97,45 @@ def plan_reconcile(state: TenantState, lookups: Lookups, intent: ReconcileBankTr
             )
         if booked != tx.amount_cents:
             raise errors.InvalidInput(
-                f"The intent books {_euros(booked)} on the bank account, the transaction "
-                f"is {_euros(tx.amount_cents)}.",
+                f"The intent books {settlement.euros(booked)} on the bank account, the transaction "
+                f"is {settlement.euros(tx.amount_cents)}.",
                 intent_id=str(intent.intent_id),
             )
-        return Plan(booking=None, settlements=())
+        return Plan(booking=None, settlements=(), mode="linked")
     return _plan_settlement(state, lookups, intent, tx, bank_account.account_number)
 
 
 def _plan_settlement(
     state: TenantState, lookups: Lookups, intent: ReconcileBankTransaction, tx, bank: str
 ) -> Plan:
-    sign = OPEN_ITEM_DIRECTION[intent.candidate_kind]
-    if tx.amount_cents * sign <= 0:
-        raise errors.DirectionMismatch(
-            f"{intent.candidate_kind} settles money "
-            f"{'coming in' if sign > 0 else 'going out'}; this transaction is "
-            f"{_euros(tx.amount_cents)}.",
-            amount=_euros(tx.amount_cents),
-        )
-    account = intent.open_item_account
-    if account is None:
-        raise errors.InvalidInput(
-            "open_item_account is required for open_receivable and open_liability.",
-            field="open_item_account",
-        )
-    if account not in state.accounts:
-        raise errors.AccountNotFound(f"Account {account} does not exist.", account_number=account)
-    invoices = [
-        invoice
-        for invoice in lookups.invoices_of_intent.get(intent.intent_id, [])
-        if invoice.direction == INVOICE_DIRECTION[intent.candidate_kind]
-        and invoice.invoice_type == "invoice"
-        and invoice.party_account == account
-    ]
-    if not invoices:
-        raise errors.TargetNotFound(
-            f"No open invoice on account {account} is linked to this intent.",
-            intent_id=str(intent.intent_id),
-        )
-    foreign = sorted({i.currency for i in invoices if i.currency != "EUR"})
-    if foreign:
-        raise errors.UnsupportedSettlementCurrency(
-            f"The open item is in {foreign[0]}; foreign-currency settlement is not supported "
-            "by this endpoint yet.",
-            currency=foreign[0],
-        )
+    """Same currency: the transaction's amount settles that much of the item. Foreign
+    currency: the whole open document amount is settled (reference §1.8) and the difference
+    between the bank's EUR and the EUR the item was carried at is the realized FX gain or
+    loss; a partial FX payment goes through a match group."""
+    assert intent.candidate_kind != "bank_booking"
+    sign = 1 if tx.amount_cents > 0 else -1
+    settlement.require_direction(intent.candidate_kind, sign, tx.amount_cents)
+    item = settlement.open_item(
+        state, lookups, intent.intent_id, intent.candidate_kind, intent.open_item_account
+    )
     amount = abs(tx.amount_cents)
-    open_cents = sum(i.total_gross_cents - i.settled_cents for i in invoices)
-    if amount > open_cents:
-        raise errors.SettlementExceedsOpenAmount(
-            f"The transaction settles {_euros(amount)}, but only {_euros(open_cents)} is open.",
-            open_amount=_euros(open_cents),
-            amount=_euros(amount),
+    cleared = settlement.clear(item, item.open_cents if item.foreign else amount)
+    difference = settlement.fx_difference_cents(cleared, amount)
+    if abs(difference) * 100 > cleared.eur_cents * FX_DIFFERENCE_PERCENT_MAX:
+        raise errors.FxDifferenceTooLarge(
+            f"The transaction ({settlement.euros(amount)} EUR) would close "
+            f"{settlement.euros(item.open_cents)} {item.currency} carried at "
+            f"{settlement.euros(cleared.eur_cents)} EUR: a difference of more than "
+            f"{FX_DIFFERENCE_PERCENT_MAX} %. Settle a partial payment in a match group with "
+            "settled_document_amount.",
+            amount=settlement.euros(amount),
+            eur_value=settlement.euros(cleared.eur_cents),
         )
-    settlements, left = [], amount
-    for invoice in sorted(invoices, key=lambda i: (i.invoice_date, str(i.invoice_id))):
-        applied = min(left, invoice.total_gross_cents - invoice.settled_cents)
-        if applied <= 0:
-            continue
-        left -= applied
-        invoice.settled_cents += applied  # later intents of the batch see it
-        settlements.append(
-            Settlement(
-                invoice_id=invoice.invoice_id,
-                applied_cents=applied,
-                settled_cents=invoice.settled_cents,
-            )
-        )
-    debit, credit = (bank, account) if sign > 0 else (account, bank)
+    lines = [
+        settlement.bank_line(bank, tx.amount_cents),
+        settlement.open_item_line(cleared),
+        settlement.fx_line(state, difference),
+    ]
     booking = PostBooking(
         tenant_id=intent.tenant_id,
         actor=intent.actor,
@@ -182,13 +143,14 @@ def _plan_settlement(
         intent_id=intent.settlement_intent_id,
         booking_date=tx.tx_date,
         description=f"Ausgleich {tx.reference or ''}".strip()[:1000],
-        lines=(
-            BookingLine(account_number=debit, side="debit", amount_cents=amount),
-            BookingLine(account_number=credit, side="credit", amount_cents=amount),
-        ),
+        lines=tuple(line for line in lines if line is not None),
         skip_duplicate_check=True,
     )
-    return Plan(booking=booking, settlements=tuple(settlements))
+    return Plan(
+        booking=booking,
+        settlements=cleared.settlements,
+        mode="settled_fx" if difference else "settled",
+    )
 
 
 def reconciled(
@@ -196,20 +158,27 @@ def reconciled(
 ) -> BankTransactionReconciled:
     tx = lookups.bank_txs[intent.tx_id]
     tx.status, tx.version = "reconciled", tx.version + 1
-    settlement = None if plan.booking is None else plan.booking.intent_id
+    settlement.commit(lookups, plan.settlements)
+    settlement_intent_id = None if plan.booking is None else plan.booking.intent_id
     lookups.reconciliations[intent.tx_id] = KnownReconciliation(
-        settlement_intent_id=settlement, settlements=plan.settlements, version=tx.version
+        settlement_intent_id=settlement_intent_id, settlements=plan.settlements, version=tx.version
     )
     return BankTransactionReconciled(
         **stamp_of(intent, now),
         tx_id=intent.tx_id,
         version=tx.version,
-        mode="linked" if plan.booking is None else "settled",
+        mode=plan.mode,
         intent_id=intent.intent_id,
-        settlement_intent_id=settlement,
+        settlement_intent_id=settlement_intent_id,
         candidate_kind=intent.candidate_kind,
         settlements=plan.settlements,
     )
+
+
+def group_of(lookups: Lookups, intent: UnmatchBankTransaction) -> UUID | None:
+    """The match group the transaction is reconciled in, if it is."""
+    tx = lookups.bank_txs.get(intent.tx_id)
+    return None if tx is None else tx.match_group_id
 
 
 def plan_unmatch(lookups: Lookups, intent: UnmatchBankTransaction) -> ReverseBooking | None:
@@ -258,8 +227,3 @@ def unmatched(
         reversal_intent_id=intent.reversal_intent_id if reversed_ else None,
         settlements=tuple(settlements),
     )
-
-
-def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

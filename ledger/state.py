@@ -40,10 +40,12 @@ from ledger.events import (
 )
 from ledger.invoices import KnownInvoice
 from ledger.locks import PeriodBook
+from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
 from ledger.parties import Party, apply_party_event
 from ledger.payment_runs import KnownRun, PayableInvoice
-from ledger.reconciliation import KnownReconciliation, OpenInvoice
+from ledger.reconciliation import KnownReconciliation
+from ledger.settlement import OpenInvoice
 from ledger.tax import TaxCode
 
 
@@ -198,6 +200,7 @@ class Lookups:
     bank_tx_hashes: set[str] = field(default_factory=set)  # of the imports' bank accounts
     bank_txs: dict[UUID, KnownBankTx] = field(default_factory=dict)
     reconciliations: dict[UUID, KnownReconciliation] = field(default_factory=dict)  # by tx
+    match_groups: dict[UUID, KnownMatchGroup] = field(default_factory=dict)
     invoices_of_intent: dict[UUID, list[OpenInvoice]] = field(default_factory=dict)
     open_invoices: dict[UUID, OpenInvoice] = field(default_factory=dict)  # the same, by id
     # (journal_number, audit_hash) of each line of a period whose lock is being approved

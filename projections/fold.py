@@ -23,6 +23,8 @@ from ledger.events import (
     ApiKeyRevoked,
     BankAccountAdded,
     BankAccountChanged,
+    BankMatchGroupCreated,
+    BankMatchGroupUnmatched,
     BankTransactionEvidenceSet,
     BankTransactionReconciled,
     BankTransactionsImported,
@@ -290,6 +292,22 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_at",
     ),
     "bank_tx_settlements": ("tx_id", "version", "invoice_id", "applied_cents", "active"),
+    "bank_match_groups": (
+        "id",
+        "tenant_id",
+        "bank_account_id",
+        "mode",
+        "settlement_intent_id",
+        "tx_ids",
+        "allocations",
+        "adjustments",
+        "settlements",
+        "status",
+        "reversal_intent_id",
+        "created_at",
+        "created_by",
+        "reversed_at",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -348,6 +366,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "bank_accounts": ("id",),
     "bank_transactions": ("id",),
     "bank_tx_settlements": ("tx_id", "version"),
+    "bank_match_groups": ("id",),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -601,6 +620,42 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     (settlement.invoice_id,),
                     {"settled_cents": settlement.settled_cents},
                 )
+        case BankMatchGroupCreated():
+            yield Insert(
+                "bank_match_groups",
+                (
+                    event.group_id,
+                    event.tenant_id,
+                    event.bank_account_id,
+                    event.mode,
+                    event.settlement_intent_id,
+                    list(event.tx_ids),
+                    _json_text(event.allocations),
+                    _json_text(event.adjustments),
+                    _json_text(event.settlements),
+                    "active",
+                    None,
+                    event.recorded_at,
+                    event.actor.label,
+                    None,
+                ),
+            )
+            for tx_id in event.tx_ids:
+                yield _reconciled_row(tx_id, "grouped", event.settlement_intent_id, event.group_id)
+            yield from _settled_totals(event.settlements)
+        case BankMatchGroupUnmatched():
+            yield Update(
+                "bank_match_groups",
+                (event.group_id,),
+                {
+                    "status": "reversed",
+                    "reversal_intent_id": event.reversal_intent_id,
+                    "reversed_at": event.recorded_at,
+                },
+            )
+            for tx_id in event.tx_ids:
+                yield _reconciled_row(tx_id, None, None, None)
+            yield from _settled_totals(event.settlements)
         case InvoiceRecorded():
             yield from _invoice_rows(event)
         case InvoiceChanged():
@@ -669,6 +724,31 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.line_count,
                 ),
             )
+
+
+def _reconciled_row(
+    tx_id: UUID, mode: str | None, settlement_intent_id: UUID | None, group_id: UUID | None
+) -> Update:
+    """A match group's member: reconciled by the group (mode `grouped`), or open again."""
+    return Update(
+        "bank_transactions",
+        (tx_id,),
+        {
+            "status": "unreconciled" if mode is None else "reconciled",
+            "reconcile_mode": mode,
+            "candidate_kind": None,
+            "reconciled_intent_id": None,
+            "settlement_intent_id": settlement_intent_id,
+            "match_group_id": group_id,
+        },
+    )
+
+
+def _settled_totals(settlements: Iterable[Settlement]) -> Iterable[Change]:
+    for settlement in settlements:
+        yield Update(
+            "invoices", (settlement.invoice_id,), {"settled_cents": settlement.settled_cents}
+        )
 
 
 def _payment_run_rows(event: PaymentRunCreated) -> Iterable[Change]:

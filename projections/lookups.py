@@ -21,6 +21,7 @@ from ledger.intents import (
     ApprovePeriodLock,
     ChangeInvoice,
     ChangePaymentRunStatus,
+    CreateMatchGroup,
     CreatePaymentRun,
     DismissBankTransaction,
     ImportBankTransactions,
@@ -32,12 +33,15 @@ from ledger.intents import (
     ReverseBooking,
     SetBankTransactionEvidence,
     UnmatchBankTransaction,
+    UnmatchMatchGroup,
     UploadDocument,
 )
 from ledger.invoices import KnownInvoice
+from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
 from ledger.payment_runs import ACTIVE, KnownRun, PayableInvoice
-from ledger.reconciliation import KnownReconciliation, OpenInvoice
+from ledger.reconciliation import KnownReconciliation
+from ledger.settlement import OpenInvoice
 from ledger.state import KnownIntent, KnownLine, Lookups
 
 BANK_TX_INTENTS = (
@@ -52,6 +56,7 @@ KNOWN_INTENT_COLUMNS = (
     " idempotency_key, request_hash, external_reference, fingerprint, fx"
 )
 _fx_decoder = msgspec.json.Decoder(Fx)
+_settlements_decoder = msgspec.json.Decoder(tuple[Settlement, ...])
 
 
 async def prefetch(
@@ -72,13 +77,15 @@ async def prefetch(
 async def _prefetch_bank_transactions(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
 ) -> None:
-    """Transactions an intent changes (with what they settled, for an unmatch), the invoices
-    a reconciliation may settle, and the hashes an import repeats."""
+    """Transactions an intent changes (with what they settled, for an unmatch), match groups
+    to undo, the invoices a reconciliation may settle, and the hashes an import repeats."""
     touched = [i.tx_id for i in intents if isinstance(i, BANK_TX_INTENTS)]
+    touched += [tx_id for i in intents if isinstance(i, CreateMatchGroup) for tx_id in i.tx_ids]
+    groups = [i.group_id for i in intents if isinstance(i, UnmatchMatchGroup)]
     if touched:
         rows = await conn.fetch(
             "select id, amount_cents, status, bank_account_id, currency, tx_date, reference,"
-            " evidence_document_id, evidence_note, version, settlement_intent_id"
+            " evidence_document_id, evidence_note, version, settlement_intent_id, match_group_id"
             " from bank_transactions where tenant_id = $1 and id = any($2::uuid[])",
             tenant_id,
             touched,
@@ -99,8 +106,11 @@ async def _prefetch_bank_transactions(
                 document_id=row["evidence_document_id"],
                 note=row["evidence_note"],
                 version=row["version"],
+                match_group_id=row["match_group_id"],
             )
-            if row["status"] == "reconciled":
+            if row["match_group_id"] is not None:
+                groups.append(row["match_group_id"])
+            elif row["status"] == "reconciled":
                 mine = [s for s in settled if s["tx_id"] == row["id"]]
                 lookups.reconciliations[row["id"]] = KnownReconciliation(
                     settlement_intent_id=row["settlement_intent_id"],
@@ -114,9 +124,16 @@ async def _prefetch_bank_transactions(
                     ),
                     version=mine[0]["version"] if mine else 0,
                 )
+    if groups:
+        await _prefetch_match_groups(conn, tenant_id, groups, lookups)
     targets = [i.intent_id for i in intents if isinstance(i, ReconcileBankTransaction)]
+    targets += [
+        a.intent_id for i in intents if isinstance(i, CreateMatchGroup) for a in i.allocations
+    ]
     invoice_ids = [
-        s.invoice_id for known in lookups.reconciliations.values() for s in known.settlements
+        s.invoice_id
+        for known in (*lookups.reconciliations.values(), *lookups.match_groups.values())
+        for s in known.settlements
     ]
     if targets or invoice_ids:
         invoices = await conn.fetch(
@@ -160,6 +177,25 @@ async def _prefetch_bank_transactions(
         lookups.bank_tx_hashes.update(row["content_hash"] for row in rows)
 
 
+async def _prefetch_match_groups(
+    conn: asyncpg.Connection, tenant_id: UUID, group_ids: list[UUID], lookups: Lookups
+) -> None:
+    rows = await conn.fetch(
+        "select id, status, settlement_intent_id, tx_ids, settlements from bank_match_groups"
+        " where tenant_id = $1 and id = any($2::uuid[])",
+        tenant_id,
+        group_ids,
+    )
+    for row in rows:
+        lookups.match_groups[row["id"]] = KnownMatchGroup(
+            group_id=row["id"],
+            active=row["status"] == "active",
+            settlement_intent_id=row["settlement_intent_id"],
+            tx_ids=tuple(row["tx_ids"]),
+            settlements=_settlements_decoder.decode(row["settlements"]),
+        )
+
+
 async def _prefetch_intents(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
 ) -> None:
@@ -172,6 +208,7 @@ async def _prefetch_intents(
         if known.settlement_intent_id is not None
         and any(isinstance(i, UnmatchBankTransaction) and i.tx_id == tx_id for i in intents)
     ]
+    targets += [group.settlement_intent_id for group in lookups.match_groups.values()]
     if not (keys or references or targets or fingerprints or dates):
         return
     rows = await conn.fetch(
@@ -218,6 +255,8 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
                 targets.append(intent.changes["intent_id"])
             case ReconcileBankTransaction():
                 targets.append(intent.intent_id)
+            case CreateMatchGroup():
+                targets.extend(allocation.intent_id for allocation in intent.allocations)
     return keys, references, targets, fingerprints, dates
 
 

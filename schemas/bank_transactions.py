@@ -82,6 +82,9 @@ class BankTransactionOut(Out, kw_only=True):
     end_to_end_id: str | None
     tx_type: str | None
     status: TxStatus
+    reconcile_mode: Literal["linked", "settled", "settled_fx", "grouped"] | None
+    settlement_intent_id: UUID | None
+    match_group_id: UUID | None
     source: str
     batch_id: UUID
     created_at: datetime
@@ -148,7 +151,7 @@ class ReconcileIn(Wire, kw_only=True):
 
 class ReconciledOut(Out, kw_only=True):
     ok: bool
-    mode: Literal["linked", "settled"]
+    mode: Literal["linked", "settled", "settled_fx"]
     intent_id: UUID
     settlement_intent_id: UUID | None
     transaction: BankTransactionOut

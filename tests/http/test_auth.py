@@ -27,6 +27,7 @@ from api.bootstrap import Ledger, issue_key, revoke_key
 from api.key_cache import KeyCache
 from ledger.errors import InvalidInput
 from tests.conftest import Tenant, booking, error_details, make_tenant
+from tests.http import reconciling
 from tests.http.route_table import (
     SAMPLE_PATH_VALUES,
     V1_OPTIONS_PATHS,
@@ -459,6 +460,33 @@ async def _dismissed_bank_transaction(tenant: Tenant) -> str:
     return tx_id
 
 
+PAYMENT_FOR: dict[str, dict] = {}  # bank transaction id -> the group body that settles it
+
+
+async def _payment_with_invoice(tenant: Tenant) -> str:
+    """A bank line of 119.00 and a customer's booked invoice it pays, for a match group."""
+    setup_ = await reconciling.setup(tenant)
+    tx = await reconciling.bank_line(tenant, setup_, "119.00")
+    PAYMENT_FOR[tx["id"]] = {
+        "bank_transaction_ids": [tx["id"]],
+        "allocations": [
+            {
+                "intent_id": setup_["invoice"]["intent_id"],
+                "candidate_kind": "open_receivable",
+                "allocated_bank_amount": "119.00",
+            }
+        ],
+    }
+    return tx["id"]
+
+
+async def _match_group(tenant: Tenant) -> str:
+    tx_id = await _payment_with_invoice(tenant)
+    response = await tenant.post("/v1/bank-match-groups", PAYMENT_FOR[tx_id])
+    assert response.status_code == 201, response.text
+    return response.json()["match_group_id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -532,6 +560,16 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/unmatch", _dismissed_bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase("GET /v1/bank-match-groups/{group_id}", _match_group, _fresh_intent_id),
+    IsolationCase("POST /v1/bank-match-groups/{group_id}/unmatch", _match_group, _fresh_intent_id),
+    IsolationCase(
+        "POST /v1/bank-match-groups",
+        _payment_with_invoice,
+        _fresh_intent_id,
+        body=lambda tx_id: PAYMENT_FOR.get(
+            tx_id, {**next(iter(PAYMENT_FOR.values())), "bank_transaction_ids": [tx_id]}
+        ),
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/dismiss",

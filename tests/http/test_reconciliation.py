@@ -9,89 +9,15 @@ import uuid
 import pytest
 
 from tests.conftest import Tenant, booking, error_details
-
-OWN_IBAN = "DE02120300000000202051"
-
-
-async def booked_invoice(
-    tenant: Tenant,
-    party_id: str,
-    number: str,
-    *,
-    outgoing: bool = True,
-    net: str = "100.00",
-    tax: str = "19.00",
-    gross: str = "119.00",
-    invoice_date: str = "2026-03-01",
-    account_number: str = "4400",
-) -> dict:
-    """A booked invoice with one line at 19 %: outgoing to a customer or incoming from a vendor."""
-    response = await tenant.post(
-        "/v1/outgoing-invoices" if outgoing else "/v1/invoices",
-        {
-            "customer_id" if outgoing else "vendor_id": party_id,
-            "invoice_number": number,
-            "invoice_date": invoice_date,
-            "total_net": net,
-            "total_tax": tax,
-            "total_gross": gross,
-            "type": "invoice",
-            "book": True,
-            "lines": [
-                {
-                    "position": 1,
-                    "description": "Leistung",
-                    "quantity": "1",
-                    "unit_price": net,
-                    "tax_rate": "0.19",
-                    "tax_amount": tax,
-                    "line_total": gross,
-                    "account_number": account_number,
-                }
-            ],
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def setup(tenant: Tenant, kind: str = "customers") -> dict:
-    """A bank account on 1800, a party, and a booked invoice of 119.00 for it."""
-    account = await tenant.post(
-        "/v1/bank-accounts", {"name": "Hausbank", "iban": OWN_IBAN, "account_number": "1800"}
-    )
-    party = (await tenant.post(f"/v1/{kind}", {"name": f"P {uuid.uuid4().hex[:6]}"})).json()
-    outgoing = kind == "customers"
-    invoice = await booked_invoice(
-        tenant,
-        party["id"],
-        "RE-1",
-        outgoing=outgoing,
-        account_number="4400" if outgoing else "6815",
-    )
-    return {"bank": account.json(), "party": party, "invoice": invoice}
-
-
-async def bank_line(tenant: Tenant, setup_: dict, amount: str, reference: str = "RE-1") -> dict:
-    body = {
-        "bank_account_id": setup_["bank"]["id"],
-        "transactions": [{"tx_date": "2026-03-10", "amount": amount, "reference": reference}],
-    }
-    assert (await tenant.post("/v1/bank-transactions", body)).status_code == 201
-    listed = (await tenant.get("/v1/bank-transactions", params={"search": reference})).json()
-    return listed["transactions"][0]
-
-
-async def reconcile(tenant: Tenant, tx: dict, **body):
-    return await tenant.post(f"/v1/bank-transactions/{tx['id']}/reconcile", body)
-
-
-async def balance(tenant: Tenant, account: str) -> float:
-    return (await tenant.get(f"/v1/accounts/{account}/entries")).json()["balance"]
-
-
-async def invoice_of(tenant: Tenant, setup_: dict, path: str = "outgoing-invoices") -> dict:
-    return (await tenant.get(f"/v1/{path}/{setup_['invoice']['id']}")).json()
+from tests.http.reconciling import (
+    balance,
+    bank_line,
+    booked_invoice,
+    fx_invoice,
+    invoice_of,
+    reconcile,
+    setup,
+)
 
 
 async def test_a_payment_settles_the_customers_invoice_and_unmatch_reopens_it(tenant: Tenant):
@@ -212,12 +138,6 @@ async def test_a_bank_booking_is_linked_without_a_posting(tenant: Tenant):
             "TARGET_NOT_FOUND",
         ),
         ("119.00", {"candidate_kind": "bank_booking"}, 400, "INVALID_INPUT"),
-        (
-            "119.00",
-            {"candidate_kind": "open_receivable", "open_item_account": None},
-            400,
-            "INVALID_INPUT",
-        ),
     ],
 )
 async def test_reconcile_refusals_leave_no_trace(tenant: Tenant, amount, body, status, code):
@@ -389,3 +309,115 @@ async def test_the_reconciliation_view_shows_both_sides(tenant: Tenant):
     error_details(
         await tenant.get(f"/v1/bank-accounts/{uuid.uuid4()}/reconciliation"), 404, "NOT_FOUND"
     )
+
+
+async def test_without_open_item_account_the_items_one_account_is_taken(tenant: Tenant):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, "119.00")
+    done = await reconcile(
+        tenant, tx, intent_id=s["invoice"]["intent_id"], candidate_kind="open_receivable"
+    )
+    assert done.status_code == 200, done.text
+    assert await balance(tenant, s["party"]["account_number"]) == 0
+
+
+async def test_an_intent_with_items_on_two_accounts_is_ambiguous_without_an_account(
+    tenant: Tenant,
+):
+    s = await setup(tenant)
+    first = s["party"]
+    second = (await tenant.post("/v1/customers", {"name": "Zweite GmbH"})).json()
+    both = await tenant.post(
+        "/v1/bookings",
+        booking(
+            (first["account_number"], "debit", "50.00"),
+            (second["account_number"], "debit", "60.00"),
+            ("4120", "credit", "110.00"),
+        ),
+    )
+    for party, number, amount in ((first, "SAM-1", "50.00"), (second, "SAM-2", "60.00")):
+        recorded = await tenant.post(
+            "/v1/outgoing-invoices",
+            {
+                "customer_id": party["id"],
+                "invoice_number": number,
+                "invoice_date": "2026-03-01",
+                "total_net": amount,
+                "total_tax": "0.00",
+                "total_gross": amount,
+                "type": "invoice",
+                "intent_id": both.json()["intent_id"],
+                "lines": [
+                    {
+                        "position": 1,
+                        "description": "Teil",
+                        "quantity": "1",
+                        "unit_price": amount,
+                        "tax_rate": "0",
+                        "tax_amount": "0.00",
+                        "line_total": amount,
+                    }
+                ],
+            },
+        )
+        assert recorded.status_code == 201, recorded.text
+    tx = await bank_line(tenant, s, "60.00", "SAM-2")
+    target = {"intent_id": both.json()["intent_id"], "candidate_kind": "open_receivable"}
+
+    details = error_details(await reconcile(tenant, tx, **target), 409, "TARGET_AMBIGUOUS")
+
+    assert details["accounts"] == sorted([first["account_number"], second["account_number"]])
+    named = await reconcile(tenant, tx, **target, open_item_account=second["account_number"])
+    assert named.status_code == 200, named.text
+    assert await balance(tenant, second["account_number"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "paid", "fx_account", "fx_balance"),
+    [
+        ("customers", "1100.00", "4840", -18.18),  # more EUR in than carried: a gain
+        ("customers", "1050.00", "6880", 31.82),  # less EUR in: a loss
+        ("vendors", "-1100.00", "6880", 18.18),  # more EUR out than carried: a loss
+    ],
+)
+async def test_a_foreign_currency_item_is_settled_whole_with_the_realized_fx_difference(
+    tenant: Tenant, kind, paid, fx_account, fx_balance
+):
+    s = await setup(tenant, kind)
+    invoice = await fx_invoice(tenant, s["party"], "US-1", outgoing=kind == "customers")
+    tx = await bank_line(tenant, s, paid, "US-1")
+    account = s["party"]["account_number"]
+    carried = await balance(tenant, account)
+
+    done = await reconcile(
+        tenant,
+        tx,
+        intent_id=invoice["intent_id"],
+        candidate_kind="open_receivable" if kind == "customers" else "open_liability",
+    )
+
+    assert done.status_code == 200, done.text
+    assert done.json()["mode"] == "settled_fx"
+    assert await balance(tenant, fx_account) == fx_balance
+    assert abs(carried - await balance(tenant, account)) == 1081.82  # the whole EUR value
+    path = "outgoing-invoices" if kind == "customers" else "invoices"
+    settled = (await tenant.get(f"/v1/{path}/{invoice['id']}")).json()
+    assert (settled["status"], settled["remaining_amount"]) == ("paid", 0)
+    undone = await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")
+    assert undone.status_code == 200, undone.text
+    assert (await balance(tenant, fx_account), await balance(tenant, account)) == (0, carried)
+
+
+async def test_a_partial_payment_of_a_foreign_currency_item_is_refused_one_to_one(tenant: Tenant):
+    s = await setup(tenant)
+    invoice = await fx_invoice(tenant, s["party"], "US-1")
+    tx = await bank_line(tenant, s, "500.00", "US-1 Teilzahlung")
+    before = (await tenant.get("/v1/journal")).json()["entries"]
+
+    response = await reconcile(
+        tenant, tx, intent_id=invoice["intent_id"], candidate_kind="open_receivable"
+    )
+
+    details = error_details(response, 400, "FX_DIFFERENCE_TOO_LARGE")
+    assert details["eur_value"] == "1081.82"
+    assert (await tenant.get("/v1/journal")).json()["entries"] == before

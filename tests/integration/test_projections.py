@@ -34,7 +34,10 @@ from ledger.intents import (
     ChangeInvoice,
     ChangeParty,
     ChangePaymentRunStatus,
+    CreateMatchGroup,
     DeactivateParty,
+    GroupAdjustmentSpec,
+    GroupAllocationSpec,
     ImportBankTransactions,
     PostBooking,
     ReconcileBankTransaction,
@@ -46,6 +49,7 @@ from ledger.intents import (
     SetBankTransactionEvidence,
     SoftLockPeriod,
     UnmatchBankTransaction,
+    UnmatchMatchGroup,
     UploadDocument,
 )
 from projections.fold import READ_TABLES
@@ -372,4 +376,49 @@ async def test_rebuild_reproduces_reconciliations_and_settled_invoices(own_ledge
         await rebuild(own_ledger.pool)
         after = await dump_read_tables(conn)
     assert len(before["bank_tx_settlements"]) == 2
+    assert after == before
+
+
+async def test_rebuild_reproduces_match_groups_active_and_reversed(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger, "Sammelausgleich GmbH")
+    await approved_payment_run(own_ledger, tenant_id)  # a vendor, a bill of 119.00, a bank
+    async with own_ledger.pool.acquire() as conn:
+        bill = await conn.fetchval("select intent_id from invoices where tenant_id = $1", tenant_id)
+        bank = await conn.fetchval("select id from bank_accounts where tenant_id = $1", tenant_id)
+    stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
+    rows = [ParsedRow(tx_date=date(2026, 3, 9 + i), amount_cents=-5_900 - i) for i in range(2)]
+    first, second = transactions_of(bank, rows)
+    group = CreateMatchGroup(
+        **stamp,
+        group_id=uuid.uuid4(),
+        tx_ids=(first.tx_id, second.tx_id),
+        allocations=(
+            GroupAllocationSpec(
+                intent_id=bill,
+                candidate_kind="open_liability",
+                allocated_bank_cents=11_801,
+                settled_document_cents=11_900,
+            ),
+        ),
+        adjustments=(GroupAdjustmentSpec(account_number="4730", side="credit", amount_cents=99),),
+        settlement_intent_id=uuid.uuid4(),
+    )
+    for intent in (
+        ImportBankTransactions(
+            **stamp,
+            batch_id=uuid.uuid4(),
+            bank_account_id=bank,
+            source="json",
+            transactions=(first, second),
+        ),
+        group,
+        UnmatchMatchGroup(**stamp, group_id=group.group_id, reversal_intent_id=uuid.uuid4()),
+        msgspec.structs.replace(group, group_id=uuid.uuid4(), settlement_intent_id=uuid.uuid4()),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert sorted(row[9] for row in before["bank_match_groups"]) == ["active", "reversed"]
     assert after == before
