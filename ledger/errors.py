@@ -194,6 +194,10 @@ class TargetAmbiguous(Rejected):
     code = "TARGET_AMBIGUOUS"
 
 
+class TargetAlreadyLinked(Rejected):
+    code = "TARGET_ALREADY_LINKED"
+
+
 class MixedSettlementCurrency(Rejected):
     code = "MIXED_SETTLEMENT_CURRENCY"
 

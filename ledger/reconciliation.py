@@ -77,6 +77,14 @@ def plan_reconcile(state: TenantState, lookups: Lookups, intent: ReconcileBankTr
             currency=tx.currency,
         )
     if intent.candidate_kind == "bank_booking":
+        linked_to = lookups.linked_intents.get(intent.intent_id)
+        if linked_to is not None:
+            raise errors.TargetAlreadyLinked(
+                "This booking already accounts for another bank transaction; unmatch that "
+                "one first.",
+                intent_id=str(intent.intent_id),
+                bank_transaction_id=str(linked_to),
+            )
         booked = sum(
             line.amount_cents
             * (
@@ -159,6 +167,8 @@ def reconciled(
     tx = lookups.bank_txs[intent.tx_id]
     tx.status, tx.version = "reconciled", tx.version + 1
     settlement.commit(lookups, plan.settlements)
+    if plan.booking is None:
+        lookups.linked_intents[intent.intent_id] = intent.tx_id
     settlement_intent_id = None if plan.booking is None else plan.booking.intent_id
     lookups.reconciliations[intent.tx_id] = KnownReconciliation(
         settlement_intent_id=settlement_intent_id, settlements=plan.settlements, version=tx.version
@@ -208,6 +218,9 @@ def unmatched(
     tx = lookups.bank_txs[intent.tx_id]
     tx.status, tx.version = "unreconciled", tx.version + 1
     known = lookups.reconciliations.pop(intent.tx_id, None)
+    for target, linked_tx in list(lookups.linked_intents.items()):
+        if linked_tx == intent.tx_id:
+            del lookups.linked_intents[target]
     settlements = []
     for applied in known.settlements if known else ():
         invoice = lookups.open_invoices[applied.invoice_id]

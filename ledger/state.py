@@ -201,6 +201,7 @@ class Lookups:
     bank_txs: dict[UUID, KnownBankTx] = field(default_factory=dict)
     reconciliations: dict[UUID, KnownReconciliation] = field(default_factory=dict)  # by tx
     match_groups: dict[UUID, KnownMatchGroup] = field(default_factory=dict)
+    linked_intents: dict[UUID, UUID] = field(default_factory=dict)  # bank booking -> its tx
     invoices_of_intent: dict[UUID, list[OpenInvoice]] = field(default_factory=dict)
     open_invoices: dict[UUID, OpenInvoice] = field(default_factory=dict)  # the same, by id
     # (journal_number, audit_hash) of each line of a period whose lock is being approved

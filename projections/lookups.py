@@ -126,6 +126,23 @@ async def _prefetch_bank_transactions(
                 )
     if groups:
         await _prefetch_match_groups(conn, tenant_id, groups, lookups)
+    linking = [
+        i.intent_id
+        for i in intents
+        if isinstance(i, ReconcileBankTransaction) and i.candidate_kind == "bank_booking"
+    ]
+    if linking:
+        rows = await conn.fetch(
+            "select id, reconciled_intent_id, settlement_intent_id from bank_transactions"
+            " where tenant_id = $1 and status = 'reconciled' and (reconciled_intent_id ="
+            " any($2::uuid[]) or settlement_intent_id = any($2::uuid[]))",
+            tenant_id,
+            linking,
+        )
+        for row in rows:
+            for target in (row["reconciled_intent_id"], row["settlement_intent_id"]):
+                if target in linking:
+                    lookups.linked_intents[target] = row["id"]
     targets = [i.intent_id for i in intents if isinstance(i, ReconcileBankTransaction)]
     targets += [
         a.intent_id for i in intents if isinstance(i, CreateMatchGroup) for a in i.allocations

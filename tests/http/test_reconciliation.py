@@ -421,3 +421,20 @@ async def test_a_partial_payment_of_a_foreign_currency_item_is_refused_one_to_on
     details = error_details(response, 400, "FX_DIFFERENCE_TOO_LARGE")
     assert details["eur_value"] == "1081.82"
     assert (await tenant.get("/v1/journal")).json()["entries"] == before
+
+
+async def test_a_booking_accounts_for_one_bank_transaction_only(tenant: Tenant):
+    s = await setup(tenant)
+    posted = await tenant.post(
+        "/v1/bookings", booking(("6815", "debit", "20.00"), ("1800", "credit", "20.00"))
+    )
+    first = await bank_line(tenant, s, "-20.00", "Porto März")
+    second = await bank_line(tenant, s, "-20.00", "Porto April")
+    target = {"intent_id": posted.json()["intent_id"], "candidate_kind": "bank_booking"}
+    assert (await reconcile(tenant, first, **target)).status_code == 200
+
+    details = error_details(await reconcile(tenant, second, **target), 409, "TARGET_ALREADY_LINKED")
+
+    assert details["bank_transaction_id"] == first["id"]
+    await tenant.post(f"/v1/bank-transactions/{first['id']}/unmatch")
+    assert (await reconcile(tenant, second, **target)).status_code == 200
