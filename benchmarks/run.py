@@ -45,7 +45,16 @@ from benchmarks.machine import describe_machine, wait_for_quiet
 from benchmarks.report import Results
 from benchmarks.server import HOST, REPO, EmbeddedDatabase, LedgerServer, Workspace, create_tenant
 
-SCENARIOS: Final = ("single", "hot", "batch", "rebuild", "reads", "matching", "statement")
+SCENARIOS: Final = (
+    "single",
+    "hot",
+    "batch",
+    "rebuild",
+    "reads",
+    "matching",
+    "suggestions",
+    "statement",
+)
 RESULTS_PATH: Final = Path(__file__).resolve().parent / "RESULTS.md"
 QUIET_BUSY_PERCENT_MAX: Final = 15.0  # machine busy % (all cores) we call quiet
 

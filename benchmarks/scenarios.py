@@ -14,7 +14,7 @@ from typing import Final
 
 import asyncpg
 
-from benchmarks import camt_file, data, matching_quality, report
+from benchmarks import camt_file, data, matching_quality, report, suggestions_http
 from benchmarks.bench import Bench, Sizes, execute, fetch_value
 from benchmarks.machine import CpuMeter
 from benchmarks.report import Check, Measurement, RebuildResult, Results
@@ -336,6 +336,24 @@ def scenario_matching(bench: Bench, sizes: Sizes, results: Results) -> None:
     )
 
 
+def scenario_suggestions(bench: Bench, sizes: Sizes, results: Results) -> None:
+    """The suggestions endpoint over HTTP: 1,000 open transactions, 5,000 open invoices."""
+    seconds, found = suggestions_http.measure(bench, sizes.load_connections)
+    results.notes.append(f"suggestions endpoint: {found} suggestions in the answer")
+    results.checks.append(
+        Check(
+            number="5d",
+            what=(
+                "suggestions endpoint over HTTP (1,000 open transactions, 5,000 open "
+                "invoices; reads, ranking, JSON)"
+            ),
+            measured=f"{seconds:.2f} s",
+            target="<= 2 s",
+            passed=seconds <= 2.0,
+        )
+    )
+
+
 STATEMENT_ENTRIES: Final = 10_000
 STATEMENT_IBAN: Final = "DE02120300000000202051"
 
@@ -390,5 +408,6 @@ STEPS: Final = {
     "rebuild": scenario_rebuild,
     "reads": scenario_reads,
     "matching": scenario_matching,
+    "suggestions": scenario_suggestions,
     "statement": scenario_statement,
 }

@@ -112,9 +112,11 @@ async def open_items(
     )
 
 
-def base_cents(remaining_cents: int, gross_cents: int, booked_eur_cents: int) -> int:
-    """The open amount in EUR: the remaining share of what the linked intent booked in EUR
-    (for an EUR invoice simply the remaining amount), half up."""
+def base_cents(currency: str, remaining_cents: int, gross_cents: int, booked_eur_cents: int) -> int:
+    """The open amount in EUR: for an EUR invoice the remaining amount; for another currency
+    the remaining share of what the linked intent booked in EUR, half up."""
+    if currency == "EUR":
+        return remaining_cents
     if gross_cents == 0:
         return 0
     return divide_half_up(remaining_cents * booked_eur_cents, gross_cents)

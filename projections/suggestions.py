@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from projections.invoices import base_cents
 from projections.matching import Candidate, Suggestion, Transaction, suggest
 
 BOOKING_WINDOW_DAYS = 60  # bank bookings dated this close to an open transaction
@@ -53,13 +54,15 @@ async def _open_items(conn: asyncpg.Connection, tenant_id: UUID) -> list[Candida
     rows = await conn.fetch(
         "select i.id, i.direction, i.intent_id, i.invoice_number, i.invoice_date, i.due_date,"
         " i.total_gross_cents - i.settled_cents as open_cents, p.name, p.iban,"
-        " p.account_number, coalesce((select array_agg(t.end_to_end_id)"
+        " p.account_number, i.currency, i.total_gross_cents, b.total_cents as booked_eur_cents,"
+        " coalesce((select array_agg(t.end_to_end_id)"
         "  from payment_run_items t join payment_runs r on r.id = t.run_id"
         "  where t.invoice_id = i.id and r.status in ('exported', 'completed')), '{}')"
         " as end_to_end_ids"
         " from invoices i join parties p on p.id = i.party_id"
-        " where i.tenant_id = $1 and i.intent_id is not null and i.invoice_type = 'invoice'"
-        " and i.currency = 'EUR' and i.total_gross_cents > i.settled_cents",
+        " join intents b on b.intent_id = i.intent_id"
+        " where i.tenant_id = $1 and i.invoice_type = 'invoice'"
+        " and i.total_gross_cents > i.settled_cents",
         tenant_id,
     )
     return [
@@ -67,7 +70,14 @@ async def _open_items(conn: asyncpg.Connection, tenant_id: UUID) -> list[Candida
             intent_id=row["intent_id"],
             kind="open_receivable" if row["direction"] == "outgoing" else "open_liability",
             open_item_account=row["account_number"],
-            amount_cents=row["open_cents"] * (1 if row["direction"] == "outgoing" else -1),
+            # A foreign-currency item is matched at its EUR value, what the bank moves.
+            amount_cents=base_cents(
+                row["currency"],
+                row["open_cents"],
+                row["total_gross_cents"],
+                row["booked_eur_cents"],
+            )
+            * (1 if row["direction"] == "outgoing" else -1),
             description=f"{row['invoice_number']} {row['name']}",
             day=row["invoice_date"],
             due=row["due_date"],

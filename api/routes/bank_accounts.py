@@ -164,6 +164,7 @@ async def reconciliation_view(
                 amount=cents_to_decimal(row["total_gross_cents"] - row["settled_cents"]),
                 base_amount=cents_to_decimal(
                     base_cents(
+                        row["currency"],
                         row["total_gross_cents"] - row["settled_cents"],
                         row["total_gross_cents"],
                         row["booked_eur_cents"],

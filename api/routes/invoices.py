@@ -301,7 +301,10 @@ def _open_item(row: Any) -> OpenItemOut:
         remaining_amount=cents_to_decimal(row["remaining_cents"]),
         base_amount=cents_to_decimal(
             invoice_queries.base_cents(
-                row["remaining_cents"], row["total_gross_cents"], row["booked_eur_cents"]
+                row["currency"],
+                row["remaining_cents"],
+                row["total_gross_cents"],
+                row["booked_eur_cents"],
             )
         ),
         base_currency="EUR",

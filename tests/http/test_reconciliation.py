@@ -438,3 +438,57 @@ async def test_a_booking_accounts_for_one_bank_transaction_only(tenant: Tenant):
     assert details["bank_transaction_id"] == first["id"]
     await tenant.post(f"/v1/bank-transactions/{first['id']}/unmatch")
     assert (await reconcile(tenant, second, **target)).status_code == 200
+
+
+async def test_a_foreign_currency_invoice_is_suggested_at_its_eur_value(tenant: Tenant):
+    s = await setup(tenant)
+    invoice = await fx_invoice(tenant, s["party"], "US-7")
+    tx = await bank_line(tenant, s, "1081.82", "Payment US-7")
+
+    found = await tenant.get(
+        "/v1/bank-transactions/suggestions", params={"bank_account_id": s["bank"]["id"]}
+    )
+
+    [top, *_] = [x for x in found.json()["suggestions"] if x["bank_transaction_id"] == tx["id"]]
+    assert (top["ledger_intent_id"], top["ledger_amount"]) == (invoice["intent_id"], 1081.82)
+    assert "amount_exact" in top["match_reasons"]
+
+
+async def test_a_transaction_in_another_currency_cannot_be_settled(tenant: Tenant):
+    s = await setup(tenant)
+    dollars = await tenant.post(
+        "/v1/bank-accounts",
+        {
+            "name": "Dollarkonto",
+            "iban": "DE89370400440532013000",
+            "account_number": "1810",
+            "currency": "USD",
+        },
+    )
+    assert dollars.status_code == 201, dollars.text
+    body = {
+        "bank_account_id": dollars.json()["id"],
+        "transactions": [
+            {"tx_date": "2026-03-10", "amount": "119.00", "currency": "USD", "reference": "RE-1"}
+        ],
+    }
+    assert (await tenant.post("/v1/bank-transactions", body)).json()["imported"] == 1
+    [tx] = (await tenant.get("/v1/bank-transactions")).json()["transactions"]
+    response = await reconcile(
+        tenant, tx, intent_id=s["invoice"]["intent_id"], candidate_kind="open_receivable"
+    )
+    error_details(response, 422, "UNSUPPORTED_SETTLEMENT_CURRENCY")
+    group = await tenant.post(
+        "/v1/bank-match-groups",
+        {
+            "bank_transaction_ids": [tx["id"]],
+            "allocations": [
+                {
+                    "intent_id": s["invoice"]["intent_id"],
+                    "candidate_kind": "open_receivable",
+                    "allocated_bank_amount": "119.00",
+                }
+            ],
+        },
+    )
+    error_details(group, 422, "UNSUPPORTED_SETTLEMENT_CURRENCY")
