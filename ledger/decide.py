@@ -88,6 +88,7 @@ from ledger.tax import SidedLine, TaxCode, expand_lines
 from ledger.taxcodes import system_tax_codes
 
 BALANCE_SHEET_TYPES = frozenset({"asset", "liability", "equity"})
+SELF_ASSESSING_KINDS = frozenset({"intra_eu_acquisition", "reverse_charge", "reverse_charge_eu"})
 FX_TOLERANCE_CENTS = 1
 
 
@@ -519,6 +520,7 @@ def known_from_event(event: BookingPosted) -> KnownIntent:
         external_reference=event.external_reference,
         fingerprint=event.fingerprint,
         fx=event.fx,
+        channel=event.channel,
         lines=tuple(
             KnownLine(
                 account_debit=line.account_debit,
@@ -631,6 +633,13 @@ def _reverse(
         raise errors.AlreadyReversed(
             "This booking was already reversed.",
             reversal_intent_id=str(original.reversed_by_intent_id),
+        )
+    if original.channel == "bank_reconciliation" and intent.channel != "bank_reconciliation":
+        raise errors.ReconciledSettlement(
+            "This booking settles a reconciled bank transaction; undo it with "
+            "POST /v1/bank-transactions/{id}/unmatch (or the match group's unmatch), which "
+            "reverses it and reopens the transaction and the invoices.",
+            intent_id=str(original.intent_id),
         )
     if intent.posting_mode == "original_period":
         booking_date, period = original.booking_date, original.period
@@ -791,6 +800,13 @@ def _define_tax_code(state: TenantState, intent: DefineTaxCode, now: datetime) -
     _require_self_assessment_accounts(intent.code, intent.vat_account, intent.self_assess_account)
     _require_tax_accounts(state, intent.vat_account, intent.self_assess_account)
     kind = intent.kind or ("reverse_charge" if intent.self_assess_account else "input")
+    if (kind in SELF_ASSESSING_KINDS) != (intent.self_assess_account is not None):
+        raise errors.InvalidInput(
+            f"A tax code of kind {kind} "
+            + ("needs" if kind in SELF_ASSESSING_KINDS else "takes no")
+            + " self_assess_account.",
+            kind=kind,
+        )
     event = TaxCodeDefined(
         **stamp_of(intent, now),
         code=intent.code,

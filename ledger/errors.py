@@ -194,6 +194,10 @@ class TargetAmbiguous(Rejected):
     code = "TARGET_AMBIGUOUS"
 
 
+class ReconciledSettlement(Rejected):
+    code = "RECONCILED_SETTLEMENT"
+
+
 class TargetAlreadyLinked(Rejected):
     code = "TARGET_ALREADY_LINKED"
 

@@ -27,6 +27,7 @@ TaxKind = Literal[
     "output",
     "intra_eu_acquisition",
     "reverse_charge",
+    "reverse_charge_eu",
     "tax_free_intra_eu",
     "tax_free_export",
     "tax_free",

@@ -179,6 +179,7 @@ class KnownIntent(msgspec.Struct, kw_only=True):
     fingerprint: str | None = None
     fx: Fx | None = None
     lines: tuple[KnownLine, ...] = ()
+    channel: str = "api"  # bank_reconciliation: a settlement, undone only by unmatching
 
 
 @dataclass

@@ -53,7 +53,7 @@ BANK_TX_INTENTS = (
 KNOWN_INTENT_COLUMNS = (
     "intent_id, kind, booking_date, period, description, event_count, total_cents,"
     " first_journal_number, last_journal_number, reverses_intent_id, reversed_by_intent_id,"
-    " idempotency_key, request_hash, external_reference, fingerprint, fx"
+    " idempotency_key, request_hash, external_reference, fingerprint, fx, channel"
 )
 _fx_decoder = msgspec.json.Decoder(Fx)
 _settlements_decoder = msgspec.json.Decoder(tuple[Settlement, ...])
@@ -465,4 +465,5 @@ def _known(row: asyncpg.Record, lines: Sequence[KnownLine]) -> KnownIntent:
         fingerprint=row["fingerprint"],
         fx=_fx_decoder.decode(row["fx"]) if row["fx"] is not None else None,
         lines=tuple(lines),
+        channel=row["channel"],
     )

@@ -46,6 +46,18 @@ class TaxCodesOut(Out, kw_only=True):
     tax_codes: list[TaxCodeOut]
 
 
+TaxKind = Literal[
+    "input",
+    "output",
+    "intra_eu_acquisition",
+    "reverse_charge",
+    "reverse_charge_eu",
+    "tax_free_intra_eu",
+    "tax_free_export",
+    "tax_free",
+]
+
+
 class CreateTaxCodeIn(Wire, kw_only=True):
     code: TaxCodeName
     label: Label
@@ -53,6 +65,8 @@ class CreateTaxCodeIn(Wire, kw_only=True):
     rate: Decimal
     vat_account: AccountNumber
     self_assess_account: AccountNumber | None = None
+    # Which VAT-return figures the code feeds (docs/api.md, "VAT return"); derived when absent.
+    kind: TaxKind | None = None
 
     def __post_init__(self) -> None:
         check_rate(self.rate)

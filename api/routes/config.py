@@ -85,6 +85,7 @@ async def post_tax_code(
             rate_bp=rate_bp_from_percent(data.rate),
             vat_account=data.vat_account,
             self_assess_account=data.self_assess_account,
+            kind=data.kind,
         )
     )
     return await _read_tax_code(ledger, caller, data.code)

@@ -492,3 +492,21 @@ async def test_a_transaction_in_another_currency_cannot_be_settled(tenant: Tenan
         },
     )
     error_details(group, 422, "UNSUPPORTED_SETTLEMENT_CURRENCY")
+
+
+async def test_a_settlement_is_undone_by_unmatching_not_by_a_journal_reversal(tenant: Tenant):
+    s = await setup(tenant)
+    tx = await bank_line(tenant, s, "119.00")
+    done = await reconcile(
+        tenant, tx, intent_id=s["invoice"]["intent_id"], candidate_kind="open_receivable"
+    )
+    settlement = done.json()["settlement_intent_id"]
+
+    refused = await tenant.post(
+        "/v1/journal/reverse",
+        {"intent_id": settlement, "reason": "falsch", "posting_mode": "original_period"},
+    )
+
+    error_details(refused, 409, "RECONCILED_SETTLEMENT")
+    assert (await invoice_of(tenant, s))["status"] == "paid"
+    assert (await tenant.post(f"/v1/bank-transactions/{tx['id']}/unmatch")).status_code == 200

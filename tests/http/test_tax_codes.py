@@ -528,3 +528,14 @@ async def test_a_system_code_cannot_be_deleted(reader: Tenant, code: str):
 @pytest.mark.parametrize("code", ["RC_19", "R" * (limits.TAX_CODE_CHARS_MAX + 1)])
 async def test_a_malformed_code_in_the_path_is_invalid_input(reader: Tenant, code: str):
     error_details(await reader.delete(f"/v1/tax-codes/{code}"), 400, "INVALID_INPUT")
+
+
+async def test_the_kind_of_a_custom_code_chooses_its_vat_return_figures(tenant: Tenant):
+    eu_services = await define(tenant, reverse_charge_code(kind="reverse_charge_eu"))
+    assert eu_services["kind"] == "reverse_charge_eu"
+    derived = await define(tenant, reverse_charge_code())
+    assert derived["kind"] == "reverse_charge"
+    wrong = await tenant.post("/v1/tax-codes", reverse_charge_code(kind="output"))
+    error_details(wrong, 400, "INVALID_INPUT")
+    unknown = await tenant.post("/v1/tax-codes", standard_code(kind="whatever"))
+    error_details(unknown, 400, "INVALID_INPUT")
