@@ -41,6 +41,7 @@ from api.routes import (
     payment_runs,
     periods,
     reconciliation,
+    reports,
 )
 from api.settings import Settings
 from schemas import limits
@@ -167,6 +168,7 @@ def create_app(
         *bank_transactions.ROUTES,
         *reconciliation.ROUTES,
         *match_groups.ROUTES,
+        *reports.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -52,6 +52,7 @@ from ledger.intents import (
     UnmatchMatchGroup,
     UploadDocument,
 )
+from projections import report_queries, reports
 from projections.fold import READ_TABLES
 from projections.rebuild import rebuild
 from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
@@ -196,6 +197,41 @@ async def check_money_invariants(conn: asyncpg.Connection, tenant_id) -> None:
     assert all(value == 0 for value in net.values()), "a reversal must net its original to zero"
 
 
+async def check_report_identities(conn: asyncpg.Connection, tenant_id) -> None:
+    """Every report balances, for a whole year and for a range inside it, read from the
+    balances projection and from the journal (as_of) alike."""
+    last_line = await conn.fetchval(
+        "select coalesce(max(journal_number), 0) from journal_lines where tenant_id = $1",
+        tenant_id,
+    )
+    for first, last in (
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2026, 4, 1), date(2026, 8, 31)),
+    ):
+        in_range = await conn.fetchval(
+            "select coalesce(sum(amount_cents), 0) from journal_lines where tenant_id = $1"
+            " and booking_date between $2 and $3",
+            tenant_id,
+            first,
+            last,
+        )
+        read = {
+            "first": first,
+            "last": last,
+            "year_start": date(2026, 1, 1),
+        }
+        totals = await report_queries.account_totals(conn, tenant_id, **read, known_until=None)
+        from_journal = await report_queries.account_totals(
+            conn, tenant_id, **read, known_until=last_line
+        )
+        assert from_journal == totals
+        trial = reports.trial_balance(totals)
+        assert sum(r.debit_total for r in trial) == sum(r.credit_total for r in trial) == in_range
+        assert sum(r.balance for r in reports.balance_sheet(totals)) == 0
+        income = reports.profit_and_loss(totals)
+        assert reports.bwa(totals).jahresueberschuss == -sum(r.balance for r in income)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(drawn=ledgers())
 async def test_balances_equal_the_fold_and_rebuild_reproduces_every_table(
@@ -206,6 +242,7 @@ async def test_balances_equal_the_fold_and_rebuild_reproduces_every_table(
     await post_random_ledger(own_ledger, tenant_id, bookings, reverse)
     async with own_ledger.pool.acquire() as conn:
         await check_money_invariants(conn, tenant_id)
+        await check_report_identities(conn, tenant_id)
         before = await dump_read_tables(conn)
         report = await rebuild(own_ledger.pool)
         after = await dump_read_tables(conn)
