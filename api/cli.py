@@ -32,10 +32,11 @@ from api.bootstrap import (
 from api.routes.payment_runs import sepa_export
 from api.settings import Settings
 from ledger.errors import Rejected
-from ledger.intents import ChangePaymentRunStatus
+from ledger.intents import ChangePaymentRunStatus, SetDatevSettings
 from ledger.postgres import migrate
 from ledger.verify import verify_closings, verify_tenant
 from projections import queries
+from projections.exports import datev
 from projections.gdpdu import ExportSummary, export_gdpdu
 from projections.rebuild import rebuild
 from schemas.payment_runs import SepaExportOut
@@ -183,6 +184,37 @@ def tenants_list() -> None:
 
     for row in run(work):
         click.echo(f"{row['id']}  {row['account_framework']}  {row['company_name']}")
+
+
+@tenants.command("datev")
+@click.option("--tenant", required=True, help="Tenant id or company name.")
+@click.option("--berater", required=True, type=click.IntRange(1001, 9_999_999))
+@click.option("--mandant", required=True, type=click.IntRange(1, 99_999))
+@click.option(
+    "--account-length",
+    type=click.IntRange(4, 8),
+    default=4,
+    show_default=True,
+    help="Sachkontenlänge (Personenkonten have one digit more).",
+)
+def tenants_datev(tenant: str, berater: int, mandant: int, account_length: int) -> None:
+    """Set the Beraternummer, Mandantennummer and Sachkontenlänge of the DATEV export."""
+
+    async def work(ledger: Ledger) -> None:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        await ledger.writers.submit_one(
+            SetDatevSettings(
+                tenant_id=tenant_id,
+                actor=cli_actor(),
+                channel="cli",
+                berater_number=berater,
+                mandant_number=mandant,
+                account_length=account_length,
+            )
+        )
+
+    run(work)
+    click.echo(f"DATEV: Berater {berater}, Mandant {mandant}, Sachkontenlänge {account_length}")
 
 
 @main.group()
@@ -389,6 +421,78 @@ def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path)
 
     summary = run(work)
     click.echo(f"wrote {len(summary.files)} files ({summary.journal_lines} journal lines) to {out}")
+
+
+@export.command("datev")
+@click.option("--tenant", required=True, help="Tenant id or company name.")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .csv to write; more bookings than --rows-per-file go to NAME_001.csv, …",
+)
+@click.option("--master-data", is_flag=True, help="Also write NAME_Debitoren_Kreditoren.csv.")
+@click.option(
+    "--rows-per-file",
+    type=click.IntRange(1, 99_999),
+    default=99_999,
+    show_default=True,
+    help="Split into NAME_001.csv, … of at most this many bookings (DATEV takes 99,999).",
+)
+def export_datev_command(
+    tenant: str, start: datetime, end: datetime, out: Path, master_data: bool, rows_per_file: int
+) -> None:
+    """A DATEV EXTF Buchungsstapel (Formatversion 13) of the bookings dated --from to --to
+    (one fiscal year), streamed with a progress bar."""
+    folder, stem = out.parent, out.stem
+
+    @contextlib.contextmanager
+    def open_file(name: str) -> Iterator[IO[bytes]]:
+        with (folder / name).open("wb") as handle:
+            yield handle
+
+    async def work(ledger: Ledger) -> datev.Written:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        async with ledger.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            batch = await datev.prepare(
+                conn,
+                tenant_id,
+                start.date(),
+                end.date(),
+                created_at=ledger.clock(),
+                exported_by=cli_actor().label,
+                rows_max=None,
+            )
+            if isinstance(batch, datev.Refusal):
+                raise click.ClickException(f"{batch.code}: {batch.message} {batch.details or ''}")
+            lines = await conn.fetchval(
+                "select count(*) from journal_lines where tenant_id = $1"
+                " and booking_date between $2 and $3",
+                tenant_id,
+                batch.first,
+                batch.last,
+            )
+            with click.progressbar(
+                length=lines, label="DATEV export", file=sys.stderr, show_pos=True
+            ) as bar:
+                return await datev.write_files(
+                    conn,
+                    batch,
+                    open_file,
+                    name=stem,
+                    master_data=master_data,
+                    split=lines > rows_per_file,
+                    rows_per_file=rows_per_file,
+                    progress=bar.update,
+                )
+
+    if start > end:
+        raise click.ClickException("--from must not be after --to")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = run(work)
+    click.echo(f"wrote {written.rows:,} bookings to {', '.join(written.files)} in {folder}")
 
 
 @export.command("sepa")

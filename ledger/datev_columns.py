@@ -397,3 +397,19 @@ DEBITOREN_KREDITOREN_COLUMNS: Final = (
 )
 
 HEADER_FIELD_COUNT: Final = 31
+
+# Columns written as quoted text (1-based); the others are numbers, unquoted and empty when
+# unset — as in DATEV's sample rows (121 Abrechnungsreferenz and 123 EU-Land u. UStID are
+# text in the newer versions too).
+BUCHUNGSSTAPEL_TEXT_COLUMNS: Final = frozenset(
+    {2, 3, 6, 9, 11, 12, 14, 16, 20, *range(21, 39), 40, 42, *range(48, 88), 91, 95, 96, 98}
+    | {102, 103, 105, 107, 109, 110, 112, 118, 120, 121, 123}
+)
+
+# Debitoren/Kreditoren columns written as quoted text, as in DATEV's sample rows.
+DEBITOREN_KREDITOREN_TEXT_COLUMNS: Final = frozenset(
+    {*range(2, 26), *range(29, 49), *range(52, 60), *range(63, 71), *range(74, 82)}
+    | {*range(85, 93), *range(97, 101), 102, 103, 104, 133, 134, *range(136, 163)}
+    | {*range(165, 173), *range(176, 184), *range(187, 195), *range(198, 206)}
+    | {*range(209, 217), 220, *range(222, 232), 244, 247, 249}
+)

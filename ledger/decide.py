@@ -17,6 +17,7 @@ import msgspec
 
 from ledger import (
     bank_accounts,
+    datev_settings,
     errors,
     invoices,
     match_groups,
@@ -72,6 +73,7 @@ from ledger.intents import (
     ReverseBooking,
     RevokeApiKey,
     SetBankTransactionEvidence,
+    SetDatevSettings,
     UnmatchBankTransaction,
     UnmatchMatchGroup,
     Unset,
@@ -149,6 +151,8 @@ def decide(
             return _reconcile(state, lookups, intent, now)
         case UnmatchBankTransaction():
             return _unmatch(state, lookups, intent, now, today)
+        case SetDatevSettings():
+            return datev_settings.change(state, intent, now)
         case CreateMatchGroup():
             return _create_match_group(state, lookups, intent, now)
         case UnmatchMatchGroup():

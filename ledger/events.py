@@ -72,6 +72,14 @@ class AccountSpec(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
     automatic: bool = False
 
 
+class DatevSettingsChanged(Event, tag="datev_settings_changed.v1"):
+    """What the DATEV export writes into its headers (master data stream)."""
+
+    berater_number: int
+    mandant_number: int
+    account_length: int  # Sachkontenlänge; Personenkonten have one digit more
+
+
 class ChartInstalled(Event, tag="chart_installed.v1"):
     """The standard chart, carried in full so a replay never depends on shipped data files."""
 
@@ -573,6 +581,7 @@ LedgerEvent = (
     | BankTransactionUnmatched
     | BankMatchGroupCreated
     | BankMatchGroupUnmatched
+    | DatevSettingsChanged
     | BookingPosted
 )
 
@@ -605,6 +614,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     PartyRegistered,
     PartyChanged,
     PartyDeactivated,
+    DatevSettingsChanged,
     *PERIOD_EVENTS,
 )
 

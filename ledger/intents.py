@@ -166,6 +166,12 @@ class RevokeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
 
 
+class SetDatevSettings(Intent, frozen=True, kw_only=True):
+    berater_number: int
+    mandant_number: int
+    account_length: int = 4
+
+
 class SoftLockPeriod(Intent, frozen=True, kw_only=True):
     period: str
 
@@ -379,6 +385,7 @@ AnyIntent = (
     | UploadDocument
     | CreateMatchGroup
     | UnmatchMatchGroup
+    | SetDatevSettings
     | RegisterParty
     | ChangeParty
     | DeactivateParty

@@ -28,6 +28,7 @@ from ledger.events import (
     BankAccountChanged,
     BookingPosted,
     ChartInstalled,
+    DatevSettingsChanged,
     Event,
     Fx,
     PartyChanged,
@@ -63,6 +64,7 @@ class Head:
 class TenantState:
     tenant_id: UUID
     tenant: TenantCreated | None = None
+    datev: DatevSettingsChanged | None = None
     accounts: dict[str, AccountSpec] = field(default_factory=dict)
     inactive_accounts: set[str] = field(default_factory=set)
     tax_codes: dict[str, TaxCode] = field(default_factory=dict)  # key: code.upper()
@@ -101,6 +103,8 @@ class TenantState:
         match event:
             case TenantCreated():
                 self.tenant = event
+            case DatevSettingsChanged():
+                self.datev = event
             case ChartInstalled(accounts=accounts):
                 self.accounts.update((account.number, account) for account in accounts)
             case AccountCreated(account=account):

@@ -32,6 +32,7 @@ from ledger.events import (
     BankTransactionUnmatched,
     BookingPosted,
     ChartInstalled,
+    DatevSettingsChanged,
     DocumentUploaded,
     Event,
     InvoiceChanged,
@@ -66,6 +67,9 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "vat_registered",
         "account_framework",
         "created_at",
+        "datev_berater_number",
+        "datev_mandant_number",
+        "datev_account_length",
     ),
     "users": ("id", "tenant_id", "email", "name", "role", "is_active", "created_at"),
     "api_keys": (
@@ -358,6 +362,7 @@ Change = Insert | Update | Upsert | BalanceDelta
 
 UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "tax_codes": ("tenant_id", "code_key"),
+    "tenants": ("id",),
     "api_keys": ("id",),
     "intents": ("intent_id",),
     "periods": ("tenant_id", "period"),
@@ -390,7 +395,20 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.vat_registered,
                     event.account_framework,
                     event.recorded_at,
+                    None,
+                    None,
+                    None,
                 ),
+            )
+        case DatevSettingsChanged():
+            yield Update(
+                "tenants",
+                (event.tenant_id,),
+                {
+                    "datev_berater_number": event.berater_number,
+                    "datev_mandant_number": event.mandant_number,
+                    "datev_account_length": event.account_length,
+                },
             )
         case ChartInstalled(accounts=accounts):
             for account in accounts:

@@ -98,6 +98,18 @@ class TaxCodeDeletedOut(Out, kw_only=True):
     is_active: bool
 
 
+class DatevSettingsIn(Wire, kw_only=True):
+    berater_number: Annotated[int, Meta(ge=1001, le=9_999_999)]
+    mandant_number: Annotated[int, Meta(ge=1, le=99_999)]
+    account_length: Annotated[int, Meta(ge=4, le=8)] = 4  # Sachkontenlänge
+
+
+class DatevSettingsOut(Out, kw_only=True):
+    berater_number: int
+    mandant_number: int
+    account_length: int
+
+
 class TenantOut(Out, kw_only=True):
     id: UUID
     company_name: str
@@ -107,3 +119,4 @@ class TenantOut(Out, kw_only=True):
     fiscal_year_start: int
     vat_registered: bool
     account_framework: Literal["skr04", "skr03"]
+    datev: DatevSettingsOut | None  # null until set (PUT /v1/tenant/datev)

@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import delete, get, patch, post
+from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
-from ledger.intents import UNSET_FIELD, ChangeTaxCode, DeactivateTaxCode, DefineTaxCode
+from ledger.intents import (
+    UNSET_FIELD,
+    ChangeTaxCode,
+    DeactivateTaxCode,
+    DefineTaxCode,
+    SetDatevSettings,
+)
 from ledger.money import percent_from_rate_bp, rate_bp_from_percent
 from projections import queries
 from schemas.config import (
     CreateTaxCodeIn,
+    DatevSettingsIn,
+    DatevSettingsOut,
     PatchTaxCodeIn,
     TaxCodeDeletedOut,
     TaxCodeOut,
@@ -160,11 +168,45 @@ async def _read_tax_code(ledger: Ledger, caller: Caller, code: str) -> TaxCodeOu
 
 @get("/tenant", operation_id="GetTenant", opt={"scope": "config:read"}, tags=["Config"])
 async def get_tenant(caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]) -> TenantOut:
-    """The tenant's master data. Changing it is reserved to the owner's dashboard session."""
+    """The tenant's master data. Changing it is reserved to the owner's dashboard session;
+    the DATEV settings are accounting configuration (PUT /v1/tenant/datev)."""
+    return await _tenant(ledger, caller)
+
+
+@put(
+    "/tenant/datev", operation_id="PutDatevSettings", opt={"scope": "config:write"}, tags=["Config"]
+)
+async def put_datev_settings(
+    data: JSONBody[DatevSettingsIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> TenantOut:
+    """Beraternummer, Mandantennummer and Sachkontenlänge for the DATEV export's headers."""
+    await ledger.writers.submit_one(
+        SetDatevSettings(
+            **caller.stamp(),
+            berater_number=data.berater_number,
+            mandant_number=data.mandant_number,
+            account_length=data.account_length,
+        )
+    )
+    return await _tenant(ledger, caller)
+
+
+async def _tenant(ledger: Ledger, caller: Caller) -> TenantOut:
     async with ledger.pool.acquire() as conn:
         row = await queries.tenant(conn, caller.tenant_id)
     if row is None:
         raise ApiError("NOT_FOUND", "The tenant does not exist.")
+    datev = (
+        None
+        if row["datev_berater_number"] is None
+        else DatevSettingsOut(
+            berater_number=row["datev_berater_number"],
+            mandant_number=row["datev_mandant_number"],
+            account_length=row["datev_account_length"],
+        )
+    )
     return TenantOut(
         id=row["id"],
         company_name=row["company_name"],
@@ -174,7 +216,15 @@ async def get_tenant(caller: NamedDependency[Caller], ledger: NamedDependency[Le
         fiscal_year_start=row["fiscal_year_start"],
         vat_registered=row["vat_registered"],
         account_framework=row["account_framework"],
+        datev=datev,
     )
 
 
-ROUTES = [get_tax_codes, post_tax_code, patch_tax_code, delete_tax_code, get_tenant]
+ROUTES = [
+    get_tax_codes,
+    post_tax_code,
+    patch_tax_code,
+    delete_tax_code,
+    get_tenant,
+    put_datev_settings,
+]

@@ -25,6 +25,7 @@ TENANT_FIELDS = {
     "fiscal_year_start",
     "vat_registered",
     "account_framework",
+    "datev",
 }
 
 

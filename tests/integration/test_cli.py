@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
 from api.bootstrap import Ledger
-from tests.integration.conftest import approved_payment_run, new_tenant
+from ledger.intents import BookingLine, PostBooking
+from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
 from tests.integration.test_chain import run_cli
 
 
@@ -133,3 +135,41 @@ async def test_export_sepa_exports_an_approved_run_and_rewrites_the_same_file(
     assert b"pain.001.001.03" in first.read_bytes()
     unknown = run_cli(url, "export", "sepa", "--run", str(uuid.uuid4()), "--out", str(first))
     assert "no payment run" in unknown.stderr
+
+
+async def test_export_datev_writes_the_batch_and_splits_it_into_files_of_at_most_n_bookings(
+    own_ledger: Ledger, tmp_path: Path
+):
+    url = own_ledger.database_url
+    ok(url, "tenants", "create", "--name", "Datev GmbH", "--owner-email", "o@datev.example")
+    args = ("export", "datev", "--tenant", "Datev GmbH", "--from", "2026-01-01", "--to")
+    refused = run_cli(url, *args, "2026-12-31", "--out", str(tmp_path / "x.csv"))
+    assert "DATEV_SETTINGS_MISSING" in refused.stderr
+    ok(url, "tenants", "datev", "--tenant", "Datev GmbH", "--berater", "1001", "--mandant", "1")
+    async with own_ledger.pool.acquire() as conn:
+        tenant_id = await conn.fetchval("select id from tenants where company_name = 'Datev GmbH'")
+    for day in (3, 4, 5):
+        await own_ledger.writers.submit_one(
+            PostBooking(
+                tenant_id=tenant_id,
+                actor=TEST_ACTOR,
+                channel="api",
+                intent_id=uuid.uuid4(),
+                booking_date=date(2026, 3, day),
+                description=f"Porto {day}",
+                lines=(
+                    BookingLine(account_number="6800", side="debit", amount_cents=100 * day),
+                    BookingLine(account_number="1800", side="credit", amount_cents=100 * day),
+                ),
+            )
+        )
+
+    written = ok(
+        url, *args, "2026-12-31", "--out", str(tmp_path / "EXTF_2026.csv"), "--rows-per-file", "2"
+    )
+
+    assert "wrote 3 bookings to EXTF_2026_001.csv, EXTF_2026_002.csv" in written
+    first = (tmp_path / "EXTF_2026_001.csv").read_bytes().decode("cp1252").split("\r\n")
+    second = (tmp_path / "EXTF_2026_002.csv").read_bytes().decode("cp1252").split("\r\n")
+    assert (len(first), len(second)) == (2 + 2 + 1, 2 + 1 + 1)  # header, headings, rows, ""
+    assert first[0] == second[0]

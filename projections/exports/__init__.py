@@ -1,0 +1,1 @@
+"""Export files: DATEV-Format and its checker."""
