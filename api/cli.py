@@ -444,8 +444,9 @@ def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path)
 def export_datev_command(
     tenant: str, start: datetime, end: datetime, out: Path, master_data: bool, rows_per_file: int
 ) -> None:
-    """A DATEV EXTF Buchungsstapel (Formatversion 13) of the bookings dated --from to --to
-    (one fiscal year), streamed with a progress bar."""
+    """DATEV EXTF Buchungsstapel files (Formatversion 13) of the bookings dated --from to --to,
+    streamed with a progress bar: one batch per fiscal year (NAME_<from>_<to>.csv when the
+    range spans several), split into parts of at most --rows-per-file bookings."""
     folder, stem = out.parent, out.stem
 
     @contextlib.contextmanager
@@ -455,38 +456,60 @@ def export_datev_command(
 
     async def work(ledger: Ledger) -> datev.Written:
         tenant_id = await resolve_tenant(ledger, tenant)
-        async with ledger.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-            batch = await datev.prepare(
-                conn,
-                tenant_id,
-                start.date(),
-                end.date(),
-                created_at=ledger.clock(),
-                exported_by=cli_actor().label,
-                rows_max=None,
-            )
-            if isinstance(batch, datev.Refusal):
-                raise click.ClickException(f"{batch.code}: {batch.message} {batch.details or ''}")
+        async with ledger.pool.acquire() as conn:
+            row = await queries.tenant(conn, tenant_id)
+            assert row is not None
             lines = await conn.fetchval(
                 "select count(*) from journal_lines where tenant_id = $1"
                 " and booking_date between $2 and $3",
                 tenant_id,
-                batch.first,
-                batch.last,
+                start.date(),
+                end.date(),
             )
-            with click.progressbar(
-                length=lines, label="DATEV export", file=sys.stderr, show_pos=True
-            ) as bar:
-                return await datev.write_files(
-                    conn,
-                    batch,
-                    open_file,
-                    name=stem,
-                    master_data=master_data,
-                    split=lines > rows_per_file,
-                    rows_per_file=rows_per_file,
-                    progress=bar.update,
-                )
+        years = datev.fiscal_years(start.date(), end.date(), row["fiscal_year_start"])
+        total = datev.Written()
+        with click.progressbar(
+            length=lines, label="DATEV export", file=sys.stderr, show_pos=True
+        ) as bar:
+            for first, last in years:
+                name = stem if len(years) == 1 else f"{stem}_{first:%Y%m%d}_{last:%Y%m%d}"
+                async with (
+                    ledger.pool.acquire() as conn,
+                    conn.transaction(isolation="repeatable_read"),
+                ):
+                    batch = await datev.prepare(
+                        conn,
+                        tenant_id,
+                        first,
+                        last,
+                        created_at=ledger.clock(),
+                        exported_by=cli_actor().label,
+                        rows_max=None,
+                    )
+                    if isinstance(batch, datev.Refusal):
+                        raise click.ClickException(
+                            f"{batch.code}: {batch.message} {batch.details or ''}"
+                        )
+                    in_year = await conn.fetchval(
+                        "select count(*) from journal_lines where tenant_id = $1"
+                        " and booking_date between $2 and $3",
+                        tenant_id,
+                        first,
+                        last,
+                    )
+                    written = await datev.write_files(
+                        conn,
+                        batch,
+                        open_file,
+                        name=name,
+                        master_data=master_data,
+                        split=in_year > rows_per_file,
+                        rows_per_file=rows_per_file,
+                        progress=bar.update,
+                    )
+                total.rows += written.rows
+                total.files.extend(written.files)
+        return total
 
     if start > end:
         raise click.ClickException("--from must not be after --to")

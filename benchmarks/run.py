@@ -54,6 +54,7 @@ SCENARIOS: Final = (
     "matching",
     "suggestions",
     "statement",
+    "datev",
 )
 RESULTS_PATH: Final = Path(__file__).resolve().parent / "RESULTS.md"
 QUIET_BUSY_PERCENT_MAX: Final = 15.0  # machine busy % (all cores) we call quiet
@@ -80,7 +81,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--scenario",
         action="append",
         choices=SCENARIOS,
-        help="run only this scenario (repeatable); rebuild and reads load the data first",
+        help="run only this scenario (repeatable); rebuild, reads and datev load the data first",
     )
     parser.add_argument("--duration", type=float, help="measured seconds per window")
     parser.add_argument("--warmup", type=float, help="warm-up seconds per window")
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> Results:
         print(f"ledger serve pid {server.pid} on {HOST}:{server.port}", flush=True)
         bench.note_memory(results, "after start")
         for name in selected:
-            if name in ("rebuild", "reads") and not any(
+            if name in ("rebuild", "reads", "datev") and not any(
                 note.startswith("journal lines") for note in results.notes
             ):
                 print("load", flush=True)

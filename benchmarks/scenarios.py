@@ -14,7 +14,14 @@ from typing import Final
 
 import asyncpg
 
-from benchmarks import camt_file, data, matching_quality, report, suggestions_http
+from benchmarks import (
+    camt_file,
+    data,
+    datev_export,
+    matching_quality,
+    report,
+    suggestions_http,
+)
 from benchmarks.bench import Bench, Sizes, execute, fetch_value
 from benchmarks.machine import CpuMeter
 from benchmarks.report import Check, Measurement, RebuildResult, Results
@@ -354,6 +361,28 @@ def scenario_suggestions(bench: Bench, sizes: Sizes, results: Results) -> None:
     )
 
 
+def scenario_datev(bench: Bench, sizes: Sizes, results: Results) -> None:
+    """`ledger export datev` of every journal line of the load data (three fiscal years);
+    the target is 60 s per million lines, so a smaller data set is judged pro rata."""
+    lines = asyncio.run(fetch_value(bench.database.url, "select count(*) from journal_lines"))
+    run = datev_export.run(bench.database.url, bench.workspace)
+    results.notes.append(
+        f"DATEV export: {lines:,} journal lines as {run.bookings:,} DATEV bookings (tax lines"
+        f" merged into gross rows) in {run.files} files, {run.bytes_written / 1e6:,.0f} MB"
+    )
+    allowed_s = 60 * lines / 1_000_000
+    results.checks.append(
+        Check(
+            number="6a",
+            what=f"DATEV export of {lines:,} journal lines (CLI, streamed to files)",
+            measured=f"{run.seconds:.1f} s ({lines / run.seconds:,.0f} lines/s),"
+            f" peak RSS {run.peak_rss_mb:.0f} MB",
+            target="1,000,000 lines <= 60 s, RSS <= 200 MB",
+            passed=run.seconds <= allowed_s and run.peak_rss_mb <= 200,
+        )
+    )
+
+
 STATEMENT_ENTRIES: Final = 10_000
 STATEMENT_IBAN: Final = "DE02120300000000202051"
 
@@ -409,5 +438,6 @@ STEPS: Final = {
     "reads": scenario_reads,
     "matching": scenario_matching,
     "suggestions": scenario_suggestions,
+    "datev": scenario_datev,
     "statement": scenario_statement,
 }
