@@ -28,6 +28,7 @@ from ledger.datev_columns import (
     DEBITOREN_KREDITOREN_COLUMNS,
     DEBITOREN_KREDITOREN_TEXT_COLUMNS,
 )
+from ledger.datev_tax import AUTOMATIC_TAX_CODES
 from ledger.tax import TaxCode
 from projections.exports.datev_rows import DatevRow, ExportLine, ExportRules, rows_of_intent
 
@@ -35,12 +36,6 @@ ROWS_PER_FILE_MAX: Final = 99_999
 BELEGFELD_PATTERN: Final = "^[A-Za-z0-9$&%*+/_-]{0,36}$"  # formats.md §1.4, field 11
 CURSOR_PREFETCH: Final = 5_000
 TEXT_CHARS_MAX: Final = 60
-# Automatikkonten whose own tax DATEV books (formats.md §5.5), per chart; the tax-free ones
-# (4120/4125, 8120/8125) book none and need no entry.
-AUTOMATIC_TAX: Final[dict[str, dict[str, str | None]]] = {
-    "skr04": {"4400": "USt19", "4300": "USt7", "4310": "USt7", "4315": "USt19"},
-    "skr03": {"8400": "USt19", "8300": "USt7", "8310": "USt7", "8315": "USt19"},
-}
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f]")
 
 
@@ -190,7 +185,7 @@ async def prepare(
         framework=framework,
         rules=ExportRules(
             codes={row["code_key"]: _tax_code(row) for row in codes},
-            automatic=AUTOMATIC_TAX[framework],
+            automatic=AUTOMATIC_TAX_CODES[framework],
             account_types={row["number"]: row["type"] for row in types},
         ),
         created_at=created_at,

@@ -21,19 +21,10 @@ from datetime import date
 from typing import Final, Literal
 from uuid import UUID
 
+from ledger.datev_tax import export_key
 from ledger.tax import TaxCode
 
 BU_NO_AUTOMATIC_TAX: Final = "40"
-_BU_BY_KIND_AND_RATE: Final[dict[tuple[str, int], str]] = {
-    ("output", 1900): "3",
-    ("output", 700): "2",
-    ("input", 1900): "9",
-    ("input", 700): "8",
-    ("intra_eu_acquisition", 1900): "19",
-    ("intra_eu_acquisition", 700): "18",
-    ("reverse_charge", 1900): "94",
-    ("reverse_charge_eu", 1900): "94",
-}
 _PURCHASES: Final = frozenset(
     {"input", "intra_eu_acquisition", "reverse_charge", "reverse_charge_eu"}
 )
@@ -74,10 +65,6 @@ class ExportRules:
     codes: Mapping[str, TaxCode]  # by upper-case code
     automatic: Mapping[str, str | None]  # Automatikkonto -> the tax code it implies (or None)
     account_types: Mapping[str, str]
-
-
-def bu_key_of(code: TaxCode) -> str | None:
-    return _BU_BY_KIND_AND_RATE.get((code.kind, code.rate_bp))
 
 
 @dataclass
@@ -128,7 +115,7 @@ def _pairs_up(
 ) -> bool:
     """Whether the code's lines can go out as keyed gross rows: it has a key, every tax line
     belongs to exactly one base line, and no base sits on an Automatikkonto of another tax."""
-    if bu_key_of(code) is None:
+    if export_key(code) is None:
         return False
     for base in bases:
         for account in (base.line.account_debit, base.line.account_credit):
@@ -169,7 +156,7 @@ def _keyed_row(base: _Base, rules: ExportRules) -> DatevRow:
         side="H" if coded_on_debit else "S",
         konto=konto,
         gegenkonto=gegenkonto,
-        bu_key=None if on_automatic else bu_key_of(base.code),
+        bu_key=None if on_automatic else export_key(base.code),
         booking_date=line.booking_date,
         belegfeld=line.belegfeld,
         text=line.text,
@@ -182,7 +169,7 @@ def _plain_row(line: ExportLine, rules: ExportRules) -> DatevRow:
     """A stored line as it is: Konto debited (S), Gegenkonto credited; on an Automatikkonto
     that would add its own tax, key 40 switches that off."""
     taxed_automatic = any(
-        rules.automatic.get(account) is not None
+        _rate_bp(rules, rules.automatic.get(account)) > 0
         for account in (line.account_debit, line.account_credit)
     )
     return DatevRow(
@@ -209,3 +196,8 @@ def _coded_on_debit(line: ExportLine, code: TaxCode, rules: ExportRules) -> bool
 
 def _upper(code: str | None) -> str | None:
     return None if code is None else code.upper()
+
+
+def _rate_bp(rules: ExportRules, code: str | None) -> int:
+    known = rules.codes.get(code.upper()) if code else None
+    return 0 if known is None else known.rate_bp

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from ledger.datev_columns import BUCHUNGSSTAPEL_COLUMNS, BUCHUNGSSTAPEL_TEXT_COLUMNS
+from ledger.datev_tax import AUTOMATIC_TAX_CODES
 from ledger.tax import TaxCode
 from ledger.taxcodes import SYSTEM_TAX_CODES
 from projections.exports import datev
@@ -30,7 +31,7 @@ CODES = {
 }
 RULES = ExportRules(
     codes=CODES,
-    automatic=datev.AUTOMATIC_TAX["skr04"],
+    automatic=AUTOMATIC_TAX_CODES["skr04"],
     account_types={"6815": "expense", "4400": "revenue", "5900": "expense", "4120": "revenue"},
 )
 
