@@ -34,6 +34,7 @@ from api.routes import (
     config,
     documents,
     exports,
+    imports,
     invoices,
     journal,
     match_groups,
@@ -169,6 +170,7 @@ def create_app(
         *reconciliation.ROUTES,
         *match_groups.ROUTES,
         *reports.ROUTES,
+        *imports.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

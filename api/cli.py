@@ -29,6 +29,8 @@ from api.bootstrap import (
     open_ledger,
     revoke_key,
 )
+from api.datev_imports import import_datev
+from api.errors import ApiError
 from api.routes.payment_runs import sepa_export
 from api.settings import Settings
 from ledger.errors import Rejected
@@ -39,6 +41,7 @@ from projections import queries
 from projections.exports import datev
 from projections.gdpdu import ExportSummary, export_gdpdu
 from projections.rebuild import rebuild
+from schemas.imports import DatevImportOut
 from schemas.payment_runs import SepaExportOut
 
 T = TypeVar("T")
@@ -554,6 +557,43 @@ def export_sepa_command(run_id: UUID, out: Path) -> None:
     click.echo(
         f"wrote {out} ({exported.sepa_version}, {exported.number_of_transactions} transfers,"
         f" {exported.control_sum} EUR, MsgId {exported.message_id})"
+    )
+
+
+@main.group("import")
+def import_group() -> None:
+    """Read files from other systems into the books."""
+
+
+@import_group.command("datev")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tenant", required=True, help="Tenant id or company name.")
+@click.option("--dry-run", is_flag=True, help="Book nothing; list the bookings and problems.")
+def import_datev_command(file: Path, tenant: str, dry_run: bool) -> None:
+    """Book a DATEV EXTF Buchungsstapel (all rows or none), or with --dry-run show what it
+    would book and every row it cannot take."""
+
+    content = file.read_bytes()
+
+    async def work(ledger: Ledger) -> DatevImportOut:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        return await import_datev(ledger, tenant_id, cli_actor(), "cli", content, dry_run=dry_run)
+
+    try:
+        result = run(work)
+    except ApiError as refusal:
+        lines = [f"{refusal.code}: {refusal.message}"]
+        lines += [
+            f"  line {p['line']}: {p['message']}" for p in refusal.details.get("problems", [])
+        ]
+        raise click.ClickException("\n".join(lines)) from None
+    for problem in result.problems:
+        click.echo(f"line {problem.line}: {problem.message}", err=True)
+    verb = "would book" if dry_run else "booked"
+    count = len(result.bookings) if dry_run else result.booked
+    click.echo(
+        f"{verb} {count} of {result.total_rows} rows"
+        f" ({result.already_imported} already imported, {len(result.problems)} problems)"
     )
 
 

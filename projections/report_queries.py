@@ -101,8 +101,9 @@ async def monthly_movements(
 async def vat_lines(
     conn: asyncpg.Connection, tenant_id: UUID, first: date, last: date, accounts: list[str]
 ) -> list[asyncpg.Record]:
-    """The period's journal lines that carry a tax code or touch one of `accounts` (the
-    revenue accounts a Kennzahl reads without a tax code), by journal number."""
+    """The period's journal lines that carry a tax code or touch one of `accounts` (tax
+    accounts, and the revenue accounts a Kennzahl reads without a tax code), in journal
+    order."""
     return await conn.fetch(
         "select journal_number, intent_id, booking_date, account_debit, account_credit,"
         " amount_cents, tax_code from journal_lines where tenant_id = $1"

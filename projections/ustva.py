@@ -7,7 +7,9 @@ A stored line carries the tax code of the booking line it came from. A line on t
 base counts on the side a supply or purchase is booked on — revenue credited, purchase
 debited — found from the line's profit-and-loss account, so a credit note or a reversal
 counts negative. Tax counts credited on output accounts and debited on input accounts.
-Revenue accounts for supplies taxed elsewhere (Kz 21, 45, 60) count without a tax code.
+Revenue accounts for supplies taxed elsewhere (Kz 21, 45, 60) count without a tax code, and
+so does a tax posting by hand on a code's tax account (the tax of that code; system codes
+first).
 """
 
 from __future__ import annotations
@@ -136,8 +138,16 @@ def vat_return(
         figure.cents += cents
         figure.postings.append(Contribution(line=line, cents=cents))
 
+    by_tax_account: dict[str, TaxCode] = {}
+    for known in sorted(codes.values(), key=lambda c: (not c.is_system, c.code)):
+        for account in (known.vat_account, known.self_assess_account):
+            if account is not None:
+                by_tax_account.setdefault(account, known)
     for line in lines:
         code = codes.get(line.tax_code.upper()) if line.tax_code else None
+        if code is None and not line.tax_code:
+            # A tax posting by hand: the tax of the code that books on that account.
+            code = by_tax_account.get(line.account_debit) or by_tax_account.get(line.account_credit)
         if code is None:
             for account, sign in ((line.account_credit, 1), (line.account_debit, -1)):
                 if account in by_account:

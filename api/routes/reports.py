@@ -136,8 +136,18 @@ async def vat_return(
         account_rows = await conn.fetch(
             "select number, type from accounts where tenant_id = $1", caller.tenant_id
         )
+        tax_accounts = {
+            account
+            for row in code_rows
+            for account in (row["vat_account"], row["self_assess_account"])
+            if account is not None
+        }
         rows = await report_queries.vat_lines(
-            conn, caller.tenant_id, first, last, list(ustva.ACCOUNT_FIGURES[framework])
+            conn,
+            caller.tenant_id,
+            first,
+            last,
+            sorted(tax_accounts | set(ustva.ACCOUNT_FIGURES[framework])),
         )
     codes = {
         row["code_key"]: TaxCode(

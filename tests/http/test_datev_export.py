@@ -9,6 +9,8 @@ import zipfile
 
 import pytest
 
+from ledger.chart import load_chart
+from projections.exports.datev_check import check
 from tests.conftest import Tenant, booking, error_details
 from tests.http.reconciling import booked_invoice
 
@@ -35,8 +37,13 @@ async def post(tenant: Tenant, *lines, **extra) -> dict:
     return response.json()
 
 
+AUTOMATIC = frozenset(account.number for account in load_chart("skr04") if account.automatic)
+
+
 def records(content: bytes) -> list[list[str]]:
-    """The file's lines split into fields (no field of these tests holds a `;`)."""
+    """The file's lines split into fields (no field of these tests holds a `;`), after our
+    DATEV checker found nothing wrong with the file."""
+    assert check(content, automatic_accounts=AUTOMATIC) == []
     text = content.decode("cp1252")
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")

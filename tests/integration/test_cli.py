@@ -13,6 +13,7 @@ from pathlib import Path
 
 from api.bootstrap import Ledger
 from ledger.intents import BookingLine, PostBooking
+from projections.exports.datev_check import check
 from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
 from tests.integration.test_chain import run_cli
 
@@ -169,7 +170,26 @@ async def test_export_datev_writes_the_batch_and_splits_it_into_files_of_at_most
     )
 
     assert "wrote 3 bookings to EXTF_2026_001.csv, EXTF_2026_002.csv" in written
-    first = (tmp_path / "EXTF_2026_001.csv").read_bytes().decode("cp1252").split("\r\n")
-    second = (tmp_path / "EXTF_2026_002.csv").read_bytes().decode("cp1252").split("\r\n")
+    files = [(tmp_path / f"EXTF_2026_00{n}.csv").read_bytes() for n in (1, 2)]
+    assert [check(content) for content in files] == [[], []]
+    first, second = (content.decode("cp1252").split("\r\n") for content in files)
     assert (len(first), len(second)) == (2 + 2 + 1, 2 + 1 + 1)  # header, headings, rows, ""
     assert first[0] == second[0]
+
+
+def test_import_datev_dry_runs_and_refuses_a_file_with_a_row_it_cannot_book(own_ledger: Ledger):
+    url = own_ledger.database_url
+    create = ("tenants", "create", "--name", "Import GmbH", "--owner-email", "o@import.example")
+    ok(url, *create, "--framework", "skr03")
+    sample = Path(__file__).parents[1] / "fixtures" / "datev" / "EXTF_Buchungsstapel.csv"
+    args = ("import", "datev", str(sample), "--tenant", "Import GmbH")
+
+    dry = run_cli(url, *args, "--dry-run")
+
+    assert dry.returncode == 0, dry.stderr
+    assert "would book 1 of 2 rows (0 already imported, 1 problems)" in dry.stdout
+    assert "line 4: Account 10000 does not exist here" in dry.stderr
+    refused = run_cli(url, *args)
+    assert refused.returncode != 0
+    assert "DATEV_IMPORT_INVALID" in refused.stderr
+    assert "line 4:" in refused.stderr
