@@ -80,6 +80,28 @@ async def resolve_user(ledger: Ledger, tenant_id: UUID, reference: str) -> UUID:
     raise click.ClickException(f"no user {reference!r} in this tenant (see `ledger users list`)")
 
 
+tenant_option = click.option("--tenant", required=True, help="Tenant id or company name.")
+
+
+def date_range_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--from and --to (YYYY-MM-DD, inclusive)."""
+    command = click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))(command)
+    return click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))(
+        command
+    )
+
+
+def files_in(folder: Path) -> Callable[[str], contextlib.AbstractContextManager[IO[bytes]]]:
+    """Open a new binary file of that name in `folder` for an exporter."""
+
+    @contextlib.contextmanager
+    def open_file(name: str) -> Iterator[IO[bytes]]:
+        with (folder / name).open("wb") as handle:
+            yield handle
+
+    return open_file
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Event-sourced double-entry ledger (GoBD) with a LedgerLou-style /v1 API.
@@ -384,9 +406,8 @@ def export() -> None:
 
 
 @export.command("gdpdu")
-@click.option("--tenant", required=True, help="Tenant id or company name.")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@tenant_option
+@date_range_options
 @click.option(
     "--out",
     required=True,
@@ -401,11 +422,7 @@ def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path)
     if out.exists() and any(out.iterdir()):
         raise click.ClickException(f"{out} is not empty; choose a new or empty directory")
     out.mkdir(parents=True, exist_ok=True)
-
-    @contextlib.contextmanager
-    def open_file(name: str) -> Iterator[IO[bytes]]:
-        with (out / name).open("wb") as handle:
-            yield handle
+    open_file = files_in(out)
 
     async def work(ledger: Ledger) -> ExportSummary:
         tenant_id = await resolve_tenant(ledger, tenant)
@@ -427,9 +444,8 @@ def export_gdpdu_command(tenant: str, start: datetime, end: datetime, out: Path)
 
 
 @export.command("datev")
-@click.option("--tenant", required=True, help="Tenant id or company name.")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@tenant_option
+@date_range_options
 @click.option(
     "--out",
     required=True,
@@ -451,11 +467,7 @@ def export_datev_command(
     streamed with a progress bar: one batch per fiscal year (NAME_<from>_<to>.csv when the
     range spans several), split into parts of at most --rows-per-file bookings."""
     folder, stem = out.parent, out.stem
-
-    @contextlib.contextmanager
-    def open_file(name: str) -> Iterator[IO[bytes]]:
-        with (folder / name).open("wb") as handle:
-            yield handle
+    open_file = files_in(folder)
 
     async def work(ledger: Ledger) -> datev.Written:
         tenant_id = await resolve_tenant(ledger, tenant)

@@ -285,21 +285,11 @@ def unmatched(
         tx = lookups.bank_txs.get(tx_id)
         if tx is not None:
             tx.status, tx.match_group_id = "unreconciled", None
-    settlements = []
-    for applied in group.settlements:
-        invoice = lookups.open_invoices[applied.invoice_id]
-        invoice.settled_cents -= applied.applied_cents
-        settlements.append(
-            Settlement(
-                invoice_id=applied.invoice_id,
-                applied_cents=-applied.applied_cents,
-                settled_cents=invoice.settled_cents,
-            )
-        )
+    settlements = settlement.revert(lookups, group.settlements)
     return BankMatchGroupUnmatched(
         **stamp_of(intent, now),
         group_id=intent.group_id,
         reversal_intent_id=intent.reversal_intent_id,
         tx_ids=group.tx_ids,
-        settlements=tuple(settlements),
+        settlements=settlements,
     )

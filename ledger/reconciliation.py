@@ -221,22 +221,12 @@ def unmatched(
     for target, linked_tx in list(lookups.linked_intents.items()):
         if linked_tx == intent.tx_id:
             del lookups.linked_intents[target]
-    settlements = []
-    for applied in known.settlements if known else ():
-        invoice = lookups.open_invoices[applied.invoice_id]
-        invoice.settled_cents -= applied.applied_cents
-        settlements.append(
-            Settlement(
-                invoice_id=applied.invoice_id,
-                applied_cents=-applied.applied_cents,
-                settled_cents=invoice.settled_cents,
-            )
-        )
+    settlements = settlement.revert(lookups, known.settlements if known else ())
     return BankTransactionUnmatched(
         **stamp_of(intent, now),
         tx_id=intent.tx_id,
         version=tx.version,
         undoes_version=known.version if known else 0,
         reversal_intent_id=intent.reversal_intent_id if reversed_ else None,
-        settlements=tuple(settlements),
+        settlements=settlements,
     )

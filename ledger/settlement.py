@@ -10,6 +10,7 @@ seeing the invoices as they were.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Final, Literal
@@ -205,6 +206,23 @@ def commit(lookups: Lookups, settlements: tuple[Settlement, ...]) -> None:
     """Later intents of the batch see the invoices' new settled totals."""
     for settlement in settlements:
         lookups.open_invoices[settlement.invoice_id].settled_cents = settlement.settled_cents
+
+
+def revert(lookups: Lookups, applied: Iterable[Settlement]) -> tuple[Settlement, ...]:
+    """Undo settlements (an unmatch): the invoices' settled totals move back, and the
+    returned settlements say so (negative amounts, new totals)."""
+    reverted = []
+    for one in applied:
+        invoice = lookups.open_invoices[one.invoice_id]
+        invoice.settled_cents -= one.applied_cents
+        reverted.append(
+            Settlement(
+                invoice_id=one.invoice_id,
+                applied_cents=-one.applied_cents,
+                settled_cents=invoice.settled_cents,
+            )
+        )
+    return tuple(reverted)
 
 
 def open_item_line(cleared: Cleared) -> BookingLine | None:

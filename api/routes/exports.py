@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import IO, Annotated, Final
 
@@ -43,31 +44,19 @@ async def gdpdu_export(
     """The tax auditor's data carrier (GoBD Z3): journal, accounts, tax codes, periods and
     lock requests as CSV with an `index.xml` (GDPdU description standard) and its DTD."""
     require_date_range(start_date, end_date)
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_MAX)  # noqa: SIM115
-    try:
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-            @contextlib.contextmanager
-            def open_entry(name: str) -> Iterator[IO[bytes]]:
-                with archive.open(name, "w", force_zip64=True) as entry:
-                    yield entry
-
-            async with ledger.pool.acquire() as conn:
-                tenant = await queries.tenant(conn, caller.tenant_id)
-                assert tenant is not None
-                await export_gdpdu(
-                    conn,
-                    caller.tenant_id,
-                    tenant["company_name"],
-                    start_date,
-                    end_date,
-                    open_entry,
-                    created_at=ledger.clock(),
-                )
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
+    with _spooled() as spool, _zip_entries(spool) as open_entry:
+        async with ledger.pool.acquire() as conn:
+            tenant = await queries.tenant(conn, caller.tenant_id)
+            assert tenant is not None
+            await export_gdpdu(
+                conn,
+                caller.tenant_id,
+                tenant["company_name"],
+                start_date,
+                end_date,
+                open_entry,
+                created_at=ledger.clock(),
+            )
     name = f"gdpdu-{start_date.isoformat()}-{end_date.isoformat()}.zip"
     return Stream(
         _chunks(spool),
@@ -95,8 +84,7 @@ async def datev_export(
     that also holds the Debitoren/Kreditoren (Formatkategorie 16) of the accounts it books."""
     require_date_range(start_date, end_date)
     name = f"EXTF_Buchungsstapel_{start_date:%Y%m%d}_{end_date:%Y%m%d}"
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_MAX)  # noqa: SIM115
-    try:
+    with _spooled() as spool:
         async with ledger.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
             batch = await datev.prepare(
                 conn,
@@ -109,13 +97,7 @@ async def datev_export(
             if isinstance(batch, datev.Refusal):
                 raise ApiError(batch.code, batch.message, **batch.details)
             if master_data:
-                with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-                    @contextlib.contextmanager
-                    def open_entry(entry_name: str) -> Iterator[IO[bytes]]:
-                        with archive.open(entry_name, "w", force_zip64=True) as entry:
-                            yield entry
-
+                with _zip_entries(spool) as open_entry:
                     await datev.write_files(conn, batch, open_entry, name=name, master_data=True)
             else:
 
@@ -124,16 +106,38 @@ async def datev_export(
                     yield spool
 
                 await datev.write_files(conn, batch, into_spool, name=name, master_data=False)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
     file_name = f"{name}.zip" if master_data else f"{name}.csv"
     return Stream(
         _chunks(spool),
         media_type="application/zip" if master_data else "text/csv; charset=windows-1252",
         headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
+
+
+@contextlib.contextmanager
+def _spooled() -> Iterator[IO[bytes]]:
+    """A temporary file for an answer, rewound once written; closed at once if writing fails
+    (else by `_chunks`, once it is sent)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_MAX)  # noqa: SIM115
+    try:
+        yield spool
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+
+@contextlib.contextmanager
+def _zip_entries(spool: IO[bytes]) -> Iterator[Callable[[str], AbstractContextManager[IO[bytes]]]]:
+    """A ZIP archive in `spool`, and the opener of its entries an exporter writes into."""
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        @contextlib.contextmanager
+        def open_entry(name: str) -> Iterator[IO[bytes]]:
+            with archive.open(name, "w", force_zip64=True) as entry:
+                yield entry
+
+        yield open_entry
 
 
 async def _chunks(spool: IO[bytes]) -> AsyncIterator[bytes]:
