@@ -180,3 +180,18 @@ async def test_datev_settings_are_checked(tenant: Tenant):
         json={"berater_number": 1001, "mandant_number": 1, "account_length": 5},
     )
     error_details(too_long, 400, "INVALID_INPUT")  # customers have five digits, not six
+
+
+async def test_lines_of_a_hard_locked_period_are_exported_festgeschrieben(tenant: Tenant):
+    await datev_ready(tenant)
+    await post(tenant, ("6815", "debit", "119.00", "VSt19"), ("1800", "credit", "119.00"))
+    requested = await tenant.post("/v1/periods/2026-03/lock")
+    assert requested.status_code == 201, requested.text
+    approved = await tenant.post(
+        f"/v1/periods/2026-03/lock/{requested.json()['request_id']}/approve"
+    )
+    assert approved.status_code == 200, approved.text
+
+    [row] = records((await export(tenant)).content)[2:]
+
+    assert row[113] == "1"

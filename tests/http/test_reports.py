@@ -186,3 +186,18 @@ async def test_the_vat_return_derives_each_figure_from_tax_codes_and_postings(te
 async def test_a_vat_period_is_a_month_or_a_quarter(tenant: Tenant, period: str):
     response = await tenant.get("/v1/reports/ustva", params={"period": period})
     error_details(response, 400, "INVALID_INPUT")
+
+
+async def test_the_bwa_reads_the_skr03_ranges_too(skr03_tenant: Tenant):
+    for lines in (
+        (("1200", "debit", "1190.00"), ("8400", "credit", "1190.00", "USt19")),
+        (("3400", "debit", "119.00", "VSt19"), ("1200", "credit", "119.00")),
+        (("4120", "debit", "300.00"), ("1200", "credit", "300.00")),
+    ):
+        await post(skr03_tenant, *lines, day="2026-03-05")
+
+    bwa = await report(skr03_tenant, "bwa", startDate="2026-01-01", endDate="2026-12-31")
+
+    assert (bwa["umsatzerloese_total"], bwa["materialaufwand_total"]) == (1000, 100)
+    assert (bwa["rohertrag"], bwa["personalaufwand_total"]) == (900, 300)
+    assert bwa["jahresueberschuss"] == 600
