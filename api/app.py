@@ -34,6 +34,7 @@ from api.routes import (
     config,
     documents,
     exports,
+    extraction,
     imports,
     invoices,
     journal,
@@ -171,6 +172,7 @@ def create_app(
         *match_groups.ROUTES,
         *reports.ROUTES,
         *imports.ROUTES,
+        *extraction.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -29,7 +29,7 @@ from ledger.bank_import import decide_dismiss, decide_evidence, decide_import
 from ledger.chain import chain_lines
 from ledger.chart import OPENING_BALANCE_ACCOUNT, load_chart
 from ledger.closing import decide_period, require_postable
-from ledger.documents import decide_upload
+from ledger.documents import decide_upload, record_extraction
 from ledger.events import (
     AccountCreated,
     AccountSpec,
@@ -67,6 +67,7 @@ from ledger.intents import (
     PostBooking,
     PostOpeningBalances,
     ReconcileBankTransaction,
+    RecordExtraction,
     RecordInvoice,
     RegisterParty,
     Retryable,
@@ -131,6 +132,8 @@ def decide(
             return decide_period(state, lookups, intent, now, today)
         case UploadDocument():
             return decide_upload(lookups, intent, now)
+        case RecordExtraction():
+            return record_extraction(lookups, intent, now)
         case RegisterParty():
             return parties.register(state, intent, now)
         case ChangeParty():

@@ -11,9 +11,9 @@ from typing import Final
 import msgspec
 
 from ledger import errors
-from ledger.events import DocumentUploaded
-from ledger.intents import UploadDocument, stamp_of
-from ledger.outcomes import Decision, DocumentStored
+from ledger.events import DocumentExtracted, DocumentUploaded
+from ledger.intents import RecordExtraction, UploadDocument, stamp_of
+from ledger.outcomes import Accepted, Decision, DocumentStored
 from ledger.state import Lookups
 
 DOCUMENT_BYTES_MAX: Final = 10 * 1024 * 1024  # reference §3.1
@@ -86,6 +86,20 @@ def safe_name(name: str | None, mime_type: str) -> str:
     if not base:
         base = "document." + {PDF: "pdf", PNG: "png", JPEG: "jpg", XML: "xml"}[mime_type]
     return base[:ORIGINAL_NAME_CHARS_MAX]
+
+
+def record_extraction(lookups: Lookups, intent: RecordExtraction, now: datetime) -> Decision:
+    version = lookups.document_versions.get(intent.document_id)
+    if version is None:
+        raise errors.NotFound("No document with this id exists.", id=str(intent.document_id))
+    lookups.document_versions[intent.document_id] = version + 1
+    event = DocumentExtracted(
+        **stamp_of(intent, now),
+        document_id=intent.document_id,
+        version=version + 1,
+        result=intent.result,
+    )
+    return Decision(events=(event,), result=Accepted(subject=str(intent.document_id)))
 
 
 def decide_upload(lookups: Lookups, intent: UploadDocument, now: datetime) -> Decision:

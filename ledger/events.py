@@ -18,6 +18,8 @@ from uuid import UUID
 
 import msgspec
 
+from ledger.einvoice.extracted import ExtractedInvoice
+
 Channel = Literal["api", "cli", "dashboard", "mcp", "bank_reconciliation", "translator", "system"]
 ActorType = Literal["api_key", "user", "system"]
 AccountType = Literal["asset", "liability", "equity", "revenue", "expense"]
@@ -502,6 +504,14 @@ class DocumentUploaded(Event, tag="document_uploaded.v1"):
     size_bytes: int
 
 
+class DocumentExtracted(Event, tag="document_extracted.v1"):
+    """What extracting the document read (the document's stream, one version per run)."""
+
+    document_id: UUID
+    version: int
+    result: ExtractedInvoice
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -570,6 +580,7 @@ LedgerEvent = (
     | PeriodLockExpired
     | PeriodLocked
     | DocumentUploaded
+    | DocumentExtracted
     | InvoiceRecorded
     | InvoiceChanged
     | PaymentRunCreated
@@ -634,6 +645,8 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.intent_id, 1
         case DocumentUploaded():
             return event.document_id, 1
+        case DocumentExtracted():
+            return event.document_id, event.version
         case InvoiceRecorded():
             return event.invoice_id, 1
         case InvoiceChanged():

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from ledger.einvoice.extracted import ExtractedInvoice
 from ledger.events import (
     AccountType,
     Actor,
@@ -345,6 +346,13 @@ class UnmatchMatchGroup(Intent, frozen=True, kw_only=True):
     reversal_intent_id: UUID
 
 
+class RecordExtraction(Intent, frozen=True, kw_only=True):
+    """Keep what extracting a document read on the document."""
+
+    document_id: UUID
+    result: ExtractedInvoice
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -385,6 +393,7 @@ AnyIntent = (
     | UploadDocument
     | CreateMatchGroup
     | UnmatchMatchGroup
+    | RecordExtraction
     | SetDatevSettings
     | RegisterParty
     | ChangeParty

@@ -196,6 +196,7 @@ class Lookups:
     by_fingerprint: dict[str, KnownIntent] = field(default_factory=dict)
     opening_balances_by_date: dict[date, UUID] = field(default_factory=dict)
     document_ids: set[UUID] = field(default_factory=set)
+    document_versions: dict[UUID, int] = field(default_factory=dict)  # for extractions
     documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
     invoices_by_id: dict[UUID, KnownInvoice] = field(default_factory=dict)
     invoice_numbers: dict[tuple[UUID, str], UUID] = field(default_factory=dict)  # party, number

@@ -33,6 +33,7 @@ from ledger.events import (
     BookingPosted,
     ChartInstalled,
     DatevSettingsChanged,
+    DocumentExtracted,
     DocumentUploaded,
     Event,
     InvoiceChanged,
@@ -322,6 +323,10 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_at",
         "created_by",
         "channel",
+        "version",
+        "ocr_layer",
+        "ocr_result",
+        "extracted_at",
     ),
 }
 # Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
@@ -372,6 +377,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "bank_transactions": ("id",),
     "bank_tx_settlements": ("tx_id", "version"),
     "bank_match_groups": ("id",),
+    "documents": ("id",),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -701,7 +707,22 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     event.recorded_at,
                     event.actor.label,
                     event.channel,
+                    1,
+                    None,
+                    None,
+                    None,
                 ),
+            )
+        case DocumentExtracted():
+            yield Update(
+                "documents",
+                (event.document_id,),
+                {
+                    "version": event.version,
+                    "ocr_layer": event.result.layer,
+                    "ocr_result": _json_text(event.result),
+                    "extracted_at": event.recorded_at,
+                },
             )
         case PeriodSoftLocked():
             yield _period_row(event, "soft_locked", event.by)

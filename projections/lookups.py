@@ -28,6 +28,7 @@ from ledger.intents import (
     PostBooking,
     PostOpeningBalances,
     ReconcileBankTransaction,
+    RecordExtraction,
     RecordInvoice,
     Retryable,
     ReverseBooking,
@@ -291,6 +292,14 @@ async def _prefetch_documents(
         if isinstance(i, SetBankTransactionEvidence) and i.changes.get("document_id")
     ]
     hashes = [i.sha256 for i in intents if isinstance(i, UploadDocument)]
+    extracted = [i.document_id for i in intents if isinstance(i, RecordExtraction)]
+    if extracted:
+        rows = await conn.fetch(
+            "select id, version from documents where tenant_id = $1 and id = any($2::uuid[])",
+            tenant_id,
+            extracted,
+        )
+        lookups.document_versions.update((row["id"], row["version"]) for row in rows)
     if not (named or hashes):
         return
     rows = await conn.fetch(

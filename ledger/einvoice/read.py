@@ -44,7 +44,18 @@ def is_einvoice_xml(content: bytes) -> bool:
 
 
 def embedded_xml(pdf: bytes) -> bytes:
-    """The Factur-X / ZUGFeRD XML inside a PDF (factur-x finds it by its file name)."""
+    """The Factur-X / ZUGFeRD XML inside a PDF; refused when it has none."""
+    xml = embedded_xml_or_none(pdf)
+    if xml is None:
+        raise EInvoiceInvalid(
+            "The PDF carries no ZUGFeRD / Factur-X / XRechnung XML (factur-x.xml, "
+            "zugferd-invoice.xml or xrechnung.xml)."
+        )
+    return xml
+
+
+def embedded_xml_or_none(pdf: bytes) -> bytes | None:
+    """The Factur-X / ZUGFeRD XML inside a PDF (factur-x finds it by its file name), or None."""
     from facturx import get_xml_from_pdf  # imported here: it loads pypdf
 
     try:
@@ -52,10 +63,7 @@ def embedded_xml(pdf: bytes) -> bytes:
     except Exception as error:  # factur-x raises plain Exceptions for unreadable PDFs
         raise EInvoiceInvalid(f"The PDF cannot be read: {error}.") from None
     if not xml:
-        raise EInvoiceInvalid(
-            "The PDF carries no ZUGFeRD / Factur-X / XRechnung XML (factur-x.xml, "
-            "zugferd-invoice.xml or xrechnung.xml)."
-        )
+        return None
     if len(xml) > EINVOICE_XML_BYTES_MAX:
         raise EInvoiceInvalid(
             f"The embedded XML has {len(xml):,} bytes; at most {EINVOICE_XML_BYTES_MAX:,}."
