@@ -36,6 +36,7 @@ from api.routes import (
     exports,
     extraction,
     imports,
+    inbox,
     invoices,
     journal,
     match_groups,
@@ -148,9 +149,17 @@ def create_app(
         current = ledger or await open_ledger(settings, serving=True)
         app.state.ledger = current
         app.state.pool = current.pool
+        listener = None
+        if settings.smtp_listen:
+            from api.smtp import start_listener
+
+            listener = await start_listener(current, settings.smtp_listen)
         try:
             yield
         finally:
+            if listener is not None:
+                listener.close()
+                await listener.wait_closed()
             if owned:
                 await current.close()
 
@@ -173,6 +182,7 @@ def create_app(
         *reports.ROUTES,
         *imports.ROUTES,
         *extraction.ROUTES,
+        *inbox.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

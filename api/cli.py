@@ -18,6 +18,7 @@ from typing import IO, Any, TypeVar
 from uuid import UUID
 
 import click
+import msgspec
 
 from api.auth import SCOPES
 from api.bootstrap import (
@@ -31,6 +32,7 @@ from api.bootstrap import (
 )
 from api.datev_imports import import_datev
 from api.errors import ApiError
+from api.inbox import ingest_mail
 from api.routes.payment_runs import sepa_export
 from api.settings import Settings
 from ledger.errors import Rejected
@@ -570,6 +572,41 @@ def export_sepa_command(run_id: UUID, out: Path) -> None:
         f"wrote {out} ({exported.sepa_version}, {exported.number_of_transactions} transfers,"
         f" {exported.control_sum} EUR, MsgId {exported.message_id})"
     )
+
+
+@main.group()
+def inbox() -> None:
+    """The invoice inbox."""
+
+
+@inbox.command("ingest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tenant", default=None, help="Tenant id or name; default: the mail's recipient.")
+def inbox_ingest(file: Path, tenant: str | None) -> None:
+    """Take a mail (.eml, RFC 5322) into a tenant's inbox, as if it had arrived by SMTP."""
+    raw = file.read_bytes()
+
+    async def work(ledger: Ledger) -> Any:
+        tenant_id = None if tenant is None else await resolve_tenant(ledger, tenant)
+        ingestion_id = await ingest_mail(
+            ledger,
+            raw,
+            tenant_id=tenant_id,
+            actor=cli_actor(),
+            channel="cli",
+            received_via="cli",
+        )
+        async with ledger.pool.acquire() as conn:
+            return await conn.fetchrow("select * from ingestion_log where id = $1", ingestion_id)
+
+    try:
+        row = run(work)
+    except ApiError as refusal:
+        raise click.ClickException(f"{refusal.code}: {refusal.message}") from None
+    click.echo(f"{row['outcome']}: {row['subject'] or '(no subject)'} from {row['sender']}")
+    for attachment in msgspec.json.decode(row["attachments"]):
+        reason = f" ({attachment['reason']})" if attachment["reason"] else ""
+        click.echo(f"  {attachment['name']}: {attachment['outcome']}{reason}")
 
 
 @main.group("import")

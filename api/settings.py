@@ -15,6 +15,7 @@ class Settings:
     port: int  # LEDGER_PORT
     pool_size: int  # LEDGER_POOL_SIZE: connections per process
     log_level: str  # LEDGER_LOG_LEVEL
+    smtp_listen: str | None = None  # LEDGER_SMTP_LISTEN: host:port of the inbox's SMTP listener
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -25,4 +26,5 @@ class Settings:
             port=int(os.environ.get("LEDGER_PORT", "8000")),
             pool_size=int(os.environ.get("LEDGER_POOL_SIZE", "20")),
             log_level=os.environ.get("LEDGER_LOG_LEVEL", "info"),
+            smtp_listen=os.environ.get("LEDGER_SMTP_LISTEN") or None,
         )

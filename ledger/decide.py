@@ -44,9 +44,11 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
+from ledger.inbox import items as inbox_items
 from ledger.intents import (
     AddBankAccount,
     AnyIntent,
+    AssignInboxAddress,
     ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
@@ -66,10 +68,12 @@ from ledger.intents import (
     PeriodIntent,
     PostBooking,
     PostOpeningBalances,
+    ReceiveMail,
     ReconcileBankTransaction,
     RecordExtraction,
     RecordInvoice,
     RegisterParty,
+    ResolveInboxItem,
     Retryable,
     ReverseBooking,
     RevokeApiKey,
@@ -134,6 +138,12 @@ def decide(
             return decide_upload(lookups, intent, now)
         case RecordExtraction():
             return record_extraction(lookups, intent, now)
+        case AssignInboxAddress():
+            return inbox_items.assign_address(state, intent, now)
+        case ReceiveMail():
+            return inbox_items.receive(lookups, intent, now)
+        case ResolveInboxItem():
+            return inbox_items.resolve(lookups, intent, now)
         case RegisterParty():
             return parties.register(state, intent, now)
         case ChangeParty():

@@ -18,7 +18,9 @@ from uuid import UUID
 
 import msgspec
 
+from ledger.einvoice.compliance import ComplianceCheck
 from ledger.einvoice.extracted import ExtractedInvoice
+from ledger.einvoice.vendor_match import VendorMatch
 
 Channel = Literal["api", "cli", "dashboard", "mcp", "bank_reconciliation", "translator", "system"]
 ActorType = Literal["api_key", "user", "system"]
@@ -512,6 +514,64 @@ class DocumentExtracted(Event, tag="document_extracted.v1"):
     result: ExtractedInvoice
 
 
+# --- the invoice inbox (items: stream id = inbox id; mails: stream id = ingestion id) --------
+
+
+class InboxAddressAssigned(Event, tag="inbox_address_assigned.v1"):
+    """The tenant's inbox address (master data stream): mail to it lands in the inbox."""
+
+    address: str
+
+
+class InboxItemReceived(Event, tag="inbox_item_received.v1"):
+    """A file that reached the inbox, what extracting it read, whose invoice it seems to be,
+    and how it fares against § 14 UStG; `exception` when it could not be read."""
+
+    inbox_id: UUID
+    document_id: UUID
+    ingestion_id: UUID | None
+    source_email: str | None
+    source_subject: str | None
+    original_name: str
+    status: Literal["pending", "exception"]
+    reason: str | None
+    extraction: ExtractedInvoice | None
+    vendor_match: VendorMatch | None
+    compliance: ComplianceCheck | None
+
+
+class InboxItemResolved(Event, tag="inbox_item_resolved.v1"):
+    inbox_id: UUID
+    version: int
+    status: Literal["confirmed", "rejected"]
+    reason: str | None
+
+
+class AttachmentLog(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    mime_type: str | None
+    size_bytes: int
+    sha256: str
+    outcome: Literal["accepted", "duplicate", "rejected_type", "too_large", "too_many", "empty"]
+    reason: str | None
+    document_id: UUID | None
+    inbox_id: UUID | None
+
+
+class MailIngested(Event, tag="mail_ingested.v1"):
+    """One mail that came in (the ingestion log): where from, and what became of each file."""
+
+    ingestion_id: UUID
+    received_via: Literal["api", "cli", "smtp"]
+    message_id: str | None
+    sender: str | None
+    subject: str | None
+    recipient: str | None
+    outcome: Literal["accepted", "partly_accepted", "rejected"]
+    reason: str | None
+    attachments: tuple[AttachmentLog, ...]
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -581,6 +641,10 @@ LedgerEvent = (
     | PeriodLocked
     | DocumentUploaded
     | DocumentExtracted
+    | InboxAddressAssigned
+    | InboxItemReceived
+    | InboxItemResolved
+    | MailIngested
     | InvoiceRecorded
     | InvoiceChanged
     | PaymentRunCreated
@@ -626,6 +690,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     PartyChanged,
     PartyDeactivated,
     DatevSettingsChanged,
+    InboxAddressAssigned,
     *PERIOD_EVENTS,
 )
 
@@ -647,6 +712,12 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.document_id, 1
         case DocumentExtracted():
             return event.document_id, event.version
+        case InboxItemReceived():
+            return event.inbox_id, 1
+        case InboxItemResolved():
+            return event.inbox_id, event.version
+        case MailIngested():
+            return event.ingestion_id, 1
         case InvoiceRecorded():
             return event.invoice_id, 1
         case InvoiceChanged():

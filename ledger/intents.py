@@ -12,7 +12,9 @@ from uuid import UUID
 
 import msgspec
 
+from ledger.einvoice.compliance import ComplianceCheck
 from ledger.einvoice.extracted import ExtractedInvoice
+from ledger.einvoice.vendor_match import VendorMatch
 from ledger.events import (
     AccountType,
     Actor,
@@ -353,6 +355,43 @@ class RecordExtraction(Intent, frozen=True, kw_only=True):
     result: ExtractedInvoice
 
 
+class AssignInboxAddress(Intent, frozen=True, kw_only=True):
+    address: str
+
+
+class IncomingFile(msgspec.Struct, frozen=True, kw_only=True):
+    """An attachment of an incoming mail, read (and its bytes stored) before deciding."""
+
+    name: str
+    sha256: str
+    mime_type: str | None
+    size_bytes: int
+    outcome: Literal["accepted", "rejected_type", "too_large", "too_many", "empty"]
+    reason: str | None
+    document_id: UUID  # used if these bytes are new to the tenant
+    inbox_id: UUID
+    extraction: ExtractedInvoice | None = None
+    extraction_error: str | None = None
+    vendor_match: VendorMatch | None = None
+    compliance: ComplianceCheck | None = None
+
+
+class ReceiveMail(Intent, frozen=True, kw_only=True):
+    ingestion_id: UUID
+    received_via: Literal["api", "cli", "smtp"]
+    message_id: str | None
+    sender: str | None
+    subject: str | None
+    recipient: str | None
+    files: tuple[IncomingFile, ...]
+
+
+class ResolveInboxItem(Intent, frozen=True, kw_only=True):
+    inbox_id: UUID
+    status: Literal["confirmed", "rejected"]
+    reason: str | None = None
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -394,6 +433,9 @@ AnyIntent = (
     | CreateMatchGroup
     | UnmatchMatchGroup
     | RecordExtraction
+    | AssignInboxAddress
+    | ReceiveMail
+    | ResolveInboxItem
     | SetDatevSettings
     | RegisterParty
     | ChangeParty

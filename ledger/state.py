@@ -31,6 +31,7 @@ from ledger.events import (
     DatevSettingsChanged,
     Event,
     Fx,
+    InboxAddressAssigned,
     PartyChanged,
     PartyDeactivated,
     PartyRegistered,
@@ -39,6 +40,7 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
+from ledger.inbox.items import KnownInboxItem
 from ledger.invoices import KnownInvoice
 from ledger.locks import PeriodBook
 from ledger.match_groups import KnownMatchGroup
@@ -65,6 +67,7 @@ class TenantState:
     tenant_id: UUID
     tenant: TenantCreated | None = None
     datev: DatevSettingsChanged | None = None
+    inbox_address: str | None = None
     accounts: dict[str, AccountSpec] = field(default_factory=dict)
     inactive_accounts: set[str] = field(default_factory=set)
     tax_codes: dict[str, TaxCode] = field(default_factory=dict)  # key: code.upper()
@@ -105,6 +108,8 @@ class TenantState:
                 self.tenant = event
             case DatevSettingsChanged():
                 self.datev = event
+            case InboxAddressAssigned():
+                self.inbox_address = event.address
             case ChartInstalled(accounts=accounts):
                 self.accounts.update((account.number, account) for account in accounts)
             case AccountCreated(account=account):
@@ -197,6 +202,8 @@ class Lookups:
     opening_balances_by_date: dict[date, UUID] = field(default_factory=dict)
     document_ids: set[UUID] = field(default_factory=set)
     document_versions: dict[UUID, int] = field(default_factory=dict)  # for extractions
+    inbox_sha256: set[str] = field(default_factory=set)  # files that reached the inbox
+    inbox_items: dict[UUID, KnownInboxItem] = field(default_factory=dict)
     documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
     invoices_by_id: dict[UUID, KnownInvoice] = field(default_factory=dict)
     invoice_numbers: dict[tuple[UUID, str], UUID] = field(default_factory=dict)  # party, number

@@ -35,6 +35,10 @@ from ledger.events import (
     DatevSettingsChanged,
     DocumentExtracted,
     DocumentUploaded,
+    InboxAddressAssigned,
+    InboxItemReceived,
+    InboxItemResolved,
+    MailIngested,
     Event,
     InvoiceChanged,
     InvoiceRecorded,
@@ -71,6 +75,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "datev_berater_number",
         "datev_mandant_number",
         "datev_account_length",
+        "inbox_address",
     ),
     "users": ("id", "tenant_id", "email", "name", "role", "is_active", "created_at"),
     "api_keys": (
@@ -313,6 +318,36 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_by",
         "reversed_at",
     ),
+    "inbox_items": (
+        "id",
+        "tenant_id",
+        "document_id",
+        "ingestion_id",
+        "status",
+        "reason",
+        "source_email",
+        "source_subject",
+        "original_name",
+        "extraction",
+        "vendor_match",
+        "compliance",
+        "version",
+        "created_at",
+        "resolved_at",
+    ),
+    "ingestion_log": (
+        "id",
+        "tenant_id",
+        "received_via",
+        "message_id",
+        "sender",
+        "subject",
+        "recipient",
+        "outcome",
+        "reason",
+        "attachments",
+        "created_at",
+    ),
     "documents": (
         "id",
         "tenant_id",
@@ -378,6 +413,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "bank_tx_settlements": ("tx_id", "version"),
     "bank_match_groups": ("id",),
     "documents": ("id",),
+    "inbox_items": ("id",),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -404,6 +440,58 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     None,
                     None,
                     None,
+                    None,
+                ),
+            )
+        case InboxAddressAssigned():
+            yield Update("tenants", (event.tenant_id,), {"inbox_address": event.address})
+        case InboxItemReceived():
+            yield Insert(
+                "inbox_items",
+                (
+                    event.inbox_id,
+                    event.tenant_id,
+                    event.document_id,
+                    event.ingestion_id,
+                    event.status,
+                    event.reason,
+                    event.source_email,
+                    event.source_subject,
+                    event.original_name,
+                    _json_text(event.extraction),
+                    _json_text(event.vendor_match),
+                    _json_text(event.compliance),
+                    1,
+                    event.recorded_at,
+                    None,
+                ),
+            )
+        case InboxItemResolved():
+            yield Update(
+                "inbox_items",
+                (event.inbox_id,),
+                {
+                    "status": event.status,
+                    "reason": event.reason,
+                    "version": event.version,
+                    "resolved_at": event.recorded_at,
+                },
+            )
+        case MailIngested():
+            yield Insert(
+                "ingestion_log",
+                (
+                    event.ingestion_id,
+                    event.tenant_id,
+                    event.received_via,
+                    event.message_id,
+                    event.sender,
+                    event.subject,
+                    event.recipient,
+                    event.outcome,
+                    event.reason,
+                    _json_text(event.attachments),
+                    event.recorded_at,
                 ),
             )
         case DatevSettingsChanged():

@@ -27,9 +27,11 @@ from ledger.intents import (
     ImportBankTransactions,
     PostBooking,
     PostOpeningBalances,
+    ReceiveMail,
     ReconcileBankTransaction,
     RecordExtraction,
     RecordInvoice,
+    ResolveInboxItem,
     Retryable,
     ReverseBooking,
     SetBankTransactionEvidence,
@@ -37,6 +39,7 @@ from ledger.intents import (
     UnmatchMatchGroup,
     UploadDocument,
 )
+from ledger.inbox.items import KnownInboxItem
 from ledger.invoices import KnownInvoice
 from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
@@ -292,6 +295,34 @@ async def _prefetch_documents(
         if isinstance(i, SetBankTransactionEvidence) and i.changes.get("document_id")
     ]
     hashes = [i.sha256 for i in intents if isinstance(i, UploadDocument)]
+    mailed = [
+        f.sha256
+        for i in intents
+        if isinstance(i, ReceiveMail)
+        for f in i.files
+        if f.outcome == "accepted"
+    ]
+    hashes += mailed
+    if mailed:
+        rows = await conn.fetch(
+            "select d.sha256 from inbox_items i join documents d on d.id = i.document_id"
+            " where i.tenant_id = $1 and d.sha256 = any($2::text[])",
+            tenant_id,
+            mailed,
+        )
+        lookups.inbox_sha256.update(row["sha256"] for row in rows)
+    resolved = [i.inbox_id for i in intents if isinstance(i, ResolveInboxItem)]
+    if resolved:
+        rows = await conn.fetch(
+            "select id, status, version from inbox_items where tenant_id = $1"
+            " and id = any($2::uuid[])",
+            tenant_id,
+            resolved,
+        )
+        for row in rows:
+            lookups.inbox_items[row["id"]] = KnownInboxItem(
+                status=row["status"], version=row["version"]
+            )
     extracted = [i.document_id for i in intents if isinstance(i, RecordExtraction)]
     if extracted:
         rows = await conn.fetch(

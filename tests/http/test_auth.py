@@ -28,6 +28,7 @@ from api.key_cache import KeyCache
 from ledger.errors import InvalidInput
 from tests.conftest import Tenant, booking, error_details, make_tenant
 from tests.http import reconciling
+from tests.http.mailing import XRECHNUNG, mail
 from tests.http.route_table import (
     SAMPLE_PATH_VALUES,
     V1_OPTIONS_PATHS,
@@ -487,6 +488,17 @@ async def _match_group(tenant: Tenant) -> str:
     return response.json()["match_group_id"]
 
 
+async def _inbox_item(tenant: Tenant) -> str:
+    """A mail with an XRechnung into the inbox: its item."""
+    response = await tenant.client.post(
+        "/v1/inbox",
+        headers={**tenant.headers, "Content-Type": "message/rfc822"},
+        content=mail(("r.xml", XRECHNUNG, "application/xml")),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["attachments"][0]["inbox_id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -560,6 +572,11 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/unmatch", _dismissed_bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase("GET /v1/inbox/{inbox_id}", _inbox_item, _fresh_intent_id),
+    *(
+        IsolationCase(f"POST /v1/inbox/{{inbox_id}}/{action}", _inbox_item, _fresh_intent_id)
+        for action in ("confirm", "reject")
     ),
     IsolationCase("GET /v1/bank-match-groups/{group_id}", _match_group, _fresh_intent_id),
     IsolationCase("POST /v1/bank-match-groups/{group_id}/unmatch", _match_group, _fresh_intent_id),

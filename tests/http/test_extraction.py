@@ -13,13 +13,9 @@ import pytest
 from facturx import generate_from_binary
 
 from tests.conftest import Tenant, error_details
+from tests.http.mailing import PNG_1X1
 
 EINVOICES = Path(__file__).parents[1] / "fixtures" / "einvoice"
-PNG_1X1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000100e527de"
-    "fc0000000049454e44ae426082"
-)
 
 
 def text_pdf(lines: list[str]) -> bytes:

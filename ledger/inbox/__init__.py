@@ -1,0 +1,1 @@
+"""The invoice inbox: mail in, attachments kept as documents, extracted, matched, checked."""
