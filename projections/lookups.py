@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from ledger.bank_import import KnownBankTx
 from ledger.decide import booking_fingerprint
 from ledger.events import Fx, Settlement
+from ledger.inbox.items import KnownInboxItem
 from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
@@ -39,7 +40,6 @@ from ledger.intents import (
     UnmatchMatchGroup,
     UploadDocument,
 )
-from ledger.inbox.items import KnownInboxItem
 from ledger.invoices import KnownInvoice
 from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
