@@ -45,6 +45,7 @@ from api.routes import (
     periods,
     reconciliation,
     reports,
+    review_cases,
 )
 from api.settings import Settings
 from schemas import limits
@@ -183,6 +184,7 @@ def create_app(
         *imports.ROUTES,
         *extraction.ROUTES,
         *inbox.ROUTES,
+        *review_cases.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -12,14 +12,14 @@ import uuid
 from uuid import UUID
 
 import anyio.to_thread
-from ledger.einvoice.compliance import check_invoice
-from ledger.einvoice.vendor_match import VendorCandidate, match_vendor
 
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from ledger.blobs import store_blob
+from ledger.einvoice.compliance import check_invoice
 from ledger.einvoice.errors import EInvoiceInvalid
 from ledger.einvoice.extract import ExtractionFailed, extract
+from ledger.einvoice.vendor_match import VendorCandidate, match_vendor
 from ledger.events import Actor, Channel
 from ledger.inbox.mail import Attachment, parse_mail
 from ledger.intents import AssignInboxAddress, IncomingFile, ReceiveMail
@@ -129,6 +129,7 @@ async def _incoming(
         "reason": attachment.reason,
         "document_id": uuid.uuid4(),
         "inbox_id": uuid.uuid4(),
+        "case_id": uuid.uuid4(),
     }
     if attachment.outcome != "accepted":
         return IncomingFile(**common)

@@ -44,15 +44,18 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
 )
+from ledger.inbox import cases as inbox_cases
 from ledger.inbox import items as inbox_items
 from ledger.intents import (
     AddBankAccount,
     AnyIntent,
+    ApproveReviewCase,
     AssignInboxAddress,
     ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
     ChangePaymentRunStatus,
+    ChangeReviewCase,
     ChangeTaxCode,
     CreateAccount,
     CreateMatchGroup,
@@ -73,6 +76,7 @@ from ledger.intents import (
     RecordExtraction,
     RecordInvoice,
     RegisterParty,
+    RejectReviewCase,
     ResolveInboxItem,
     Retryable,
     ReverseBooking,
@@ -144,6 +148,12 @@ def decide(
             return inbox_items.receive(lookups, intent, now)
         case ResolveInboxItem():
             return inbox_items.resolve(lookups, intent, now)
+        case ChangeReviewCase():
+            return inbox_cases.change(state, lookups, intent, now)
+        case RejectReviewCase():
+            return inbox_cases.reject(lookups, intent, now)
+        case ApproveReviewCase():
+            return _approve_review_case(state, lookups, intent, now)
         case RegisterParty():
             return parties.register(state, intent, now)
         case ChangeParty():
@@ -289,6 +299,37 @@ def _record_and_book_invoice(
     linked = msgspec.structs.replace(intent, intent_id=event.intent_id, book=False)
     recorded = invoices.record(state, lookups, linked, now)
     return Decision(events=(*booked.events, *recorded.events), result=recorded.result)
+
+
+def _approve_review_case(
+    state: TenantState, lookups: Lookups, intent: ApproveReviewCase, now: datetime
+) -> Decision:
+    """The incoming invoice, its booking, the case approved and its inbox item confirmed — in
+    one decision."""
+    case = inbox_cases.known(lookups, intent.case_id)
+    record = inbox_cases.invoice_of(intent, case)
+    number = record.invoice_number.strip()
+    existing = lookups.invoice_numbers.get((record.party_id, number))
+    if existing is not None:
+        raise errors.DuplicateSuspected(
+            f"The vendor already has an invoice numbered {number}: a duplicate? Correct the "
+            "number (PATCH) or reject the case.",
+            invoice_id=str(existing),
+        )
+    booked = _record_and_book_invoice(state, lookups, record, now)
+    booking = next(e for e in booked.events if isinstance(e, BookingPosted))
+    events = [*booked.events, inbox_cases.approved(intent, case, booking.intent_id, now)]
+    item = lookups.inbox_items.get(case.inbox_id)
+    if item is not None and item.status in ("pending", "exception"):
+        confirm = ResolveInboxItem(
+            tenant_id=intent.tenant_id,
+            actor=intent.actor,
+            channel=intent.channel,
+            inbox_id=case.inbox_id,
+            status="confirmed",
+        )
+        events.extend(inbox_items.resolve(lookups, confirm, now).events)
+    return Decision(events=tuple(events), result=Accepted(subject=str(intent.case_id)))
 
 
 def _reconcile(

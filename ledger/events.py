@@ -21,6 +21,7 @@ import msgspec
 from ledger.einvoice.compliance import ComplianceCheck
 from ledger.einvoice.extracted import ExtractedInvoice
 from ledger.einvoice.vendor_match import VendorMatch
+from ledger.inbox.review import ReviewInvoice
 
 Channel = Literal["api", "cli", "dashboard", "mcp", "bank_reconciliation", "translator", "system"]
 ActorType = Literal["api_key", "user", "system"]
@@ -572,6 +573,45 @@ class MailIngested(Event, tag="mail_ingested.v1"):
     attachments: tuple[AttachmentLog, ...]
 
 
+# --- invoice review cases (stream id = case id, one version per change) ---------------------
+
+
+class ReviewCaseOpened(Event, tag="review_case_opened.v1"):
+    """An extracted incoming invoice waits for a person (reference §2.5)."""
+
+    case_id: UUID
+    inbox_id: UUID
+    document_id: UUID
+    payload: ReviewInvoice
+    vendor_id: UUID | None
+    vendor_candidates: tuple[UUID, ...]
+    is_invoice: bool
+    queue_state: Literal["approval", "correction", "exception"]
+    problems: tuple[str, ...]
+
+
+class ReviewCaseChanged(Event, tag="review_case_changed.v1"):
+    case_id: UUID
+    version: int
+    payload: ReviewInvoice
+    vendor_id: UUID | None
+    queue_state: Literal["approval", "correction", "exception"]
+    problems: tuple[str, ...]
+
+
+class ReviewCaseApproved(Event, tag="review_case_approved.v1"):
+    case_id: UUID
+    version: int
+    invoice_id: UUID
+    intent_id: UUID
+
+
+class ReviewCaseRejected(Event, tag="review_case_rejected.v1"):
+    case_id: UUID
+    version: int
+    reason: str | None
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -645,6 +685,10 @@ LedgerEvent = (
     | InboxItemReceived
     | InboxItemResolved
     | MailIngested
+    | ReviewCaseOpened
+    | ReviewCaseChanged
+    | ReviewCaseApproved
+    | ReviewCaseRejected
     | InvoiceRecorded
     | InvoiceChanged
     | PaymentRunCreated
@@ -718,6 +762,10 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.inbox_id, event.version
         case MailIngested():
             return event.ingestion_id, 1
+        case ReviewCaseOpened():
+            return event.case_id, 1
+        case ReviewCaseChanged() | ReviewCaseApproved() | ReviewCaseRejected():
+            return event.case_id, event.version
         case InvoiceRecorded():
             return event.invoice_id, 1
         case InvoiceChanged():

@@ -370,6 +370,7 @@ class IncomingFile(msgspec.Struct, frozen=True, kw_only=True):
     reason: str | None
     document_id: UUID  # used if these bytes are new to the tenant
     inbox_id: UUID
+    case_id: UUID  # the review case, if the file is read as an invoice
     extraction: ExtractedInvoice | None = None
     extraction_error: str | None = None
     vendor_match: VendorMatch | None = None
@@ -389,6 +390,23 @@ class ReceiveMail(Intent, frozen=True, kw_only=True):
 class ResolveInboxItem(Intent, frozen=True, kw_only=True):
     inbox_id: UUID
     status: Literal["confirmed", "rejected"]
+    reason: str | None = None
+
+
+class ChangeReviewCase(Intent, frozen=True, kw_only=True):
+    """Set the vendor (None clears it) and/or replace the payload — the keys in `changes`."""
+
+    case_id: UUID
+    changes: dict[str, Any]
+
+
+class ApproveReviewCase(Intent, frozen=True, kw_only=True):
+    case_id: UUID
+    invoice_id: UUID
+
+
+class RejectReviewCase(Intent, frozen=True, kw_only=True):
+    case_id: UUID
     reason: str | None = None
 
 
@@ -436,6 +454,9 @@ AnyIntent = (
     | AssignInboxAddress
     | ReceiveMail
     | ResolveInboxItem
+    | ChangeReviewCase
+    | ApproveReviewCase
+    | RejectReviewCase
     | SetDatevSettings
     | RegisterParty
     | ChangeParty

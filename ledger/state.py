@@ -41,6 +41,7 @@ from ledger.events import (
     UserCreated,
 )
 from ledger.inbox.items import KnownInboxItem
+from ledger.inbox.review import KnownCase
 from ledger.invoices import KnownInvoice
 from ledger.locks import PeriodBook
 from ledger.match_groups import KnownMatchGroup
@@ -204,6 +205,7 @@ class Lookups:
     document_versions: dict[UUID, int] = field(default_factory=dict)  # for extractions
     inbox_sha256: set[str] = field(default_factory=set)  # files that reached the inbox
     inbox_items: dict[UUID, KnownInboxItem] = field(default_factory=dict)
+    review_cases: dict[UUID, KnownCase] = field(default_factory=dict)
     documents_by_sha256: dict[str, DocumentStored] = field(default_factory=dict)
     invoices_by_id: dict[UUID, KnownInvoice] = field(default_factory=dict)
     invoice_numbers: dict[tuple[UUID, str], UUID] = field(default_factory=dict)  # party, number

@@ -54,6 +54,10 @@ from ledger.events import (
     PeriodLockRequested,
     PeriodReopened,
     PeriodSoftLocked,
+    ReviewCaseApproved,
+    ReviewCaseChanged,
+    ReviewCaseOpened,
+    ReviewCaseRejected,
     Settlement,
     TaxCodeChanged,
     TaxCodeDefined,
@@ -335,6 +339,24 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "created_at",
         "resolved_at",
     ),
+    "invoice_review_cases": (
+        "id",
+        "tenant_id",
+        "inbox_id",
+        "document_id",
+        "queue_state",
+        "payload",
+        "vendor_id",
+        "vendor_candidates",
+        "is_invoice",
+        "problems",
+        "invoice_id",
+        "intent_id",
+        "reason",
+        "version",
+        "created_at",
+        "updated_at",
+    ),
     "ingestion_log": (
         "id",
         "tenant_id",
@@ -414,6 +436,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "bank_match_groups": ("id",),
     "documents": ("id",),
     "inbox_items": ("id",),
+    "invoice_review_cases": ("id",),
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
@@ -475,6 +498,64 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     "reason": event.reason,
                     "version": event.version,
                     "resolved_at": event.recorded_at,
+                },
+            )
+        case ReviewCaseOpened():
+            yield Insert(
+                "invoice_review_cases",
+                (
+                    event.case_id,
+                    event.tenant_id,
+                    event.inbox_id,
+                    event.document_id,
+                    event.queue_state,
+                    _json_text(event.payload),
+                    event.vendor_id,
+                    list(event.vendor_candidates),
+                    event.is_invoice,
+                    _json_text(event.problems),
+                    None,
+                    None,
+                    None,
+                    1,
+                    event.recorded_at,
+                    event.recorded_at,
+                ),
+            )
+        case ReviewCaseChanged():
+            yield Update(
+                "invoice_review_cases",
+                (event.case_id,),
+                {
+                    "queue_state": event.queue_state,
+                    "payload": _json_text(event.payload),
+                    "vendor_id": event.vendor_id,
+                    "problems": _json_text(event.problems),
+                    "version": event.version,
+                    "updated_at": event.recorded_at,
+                },
+            )
+        case ReviewCaseApproved():
+            yield Update(
+                "invoice_review_cases",
+                (event.case_id,),
+                {
+                    "queue_state": "approved",
+                    "invoice_id": event.invoice_id,
+                    "intent_id": event.intent_id,
+                    "version": event.version,
+                    "updated_at": event.recorded_at,
+                },
+            )
+        case ReviewCaseRejected():
+            yield Update(
+                "invoice_review_cases",
+                (event.case_id,),
+                {
+                    "queue_state": "rejected",
+                    "reason": event.reason,
+                    "version": event.version,
+                    "updated_at": event.recorded_at,
                 },
             )
         case MailIngested():

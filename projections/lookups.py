@@ -17,11 +17,14 @@ from ledger.bank_import import KnownBankTx
 from ledger.decide import booking_fingerprint
 from ledger.events import Fx, Settlement
 from ledger.inbox.items import KnownInboxItem
+from ledger.inbox.review import KnownCase, ReviewInvoice
 from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
+    ApproveReviewCase,
     ChangeInvoice,
     ChangePaymentRunStatus,
+    ChangeReviewCase,
     CreateMatchGroup,
     CreatePaymentRun,
     DismissBankTransaction,
@@ -32,6 +35,7 @@ from ledger.intents import (
     ReconcileBankTransaction,
     RecordExtraction,
     RecordInvoice,
+    RejectReviewCase,
     ResolveInboxItem,
     Retryable,
     ReverseBooking,
@@ -70,6 +74,7 @@ async def prefetch(
     closing = sorted({i.period for i in intents if isinstance(i, ApprovePeriodLock)})
     for period in closing:
         lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
+    await _prefetch_review_cases(conn, tenant_id, intents, lookups)
     await _prefetch_documents(conn, tenant_id, intents, lookups)
     await _prefetch_invoices(conn, tenant_id, intents, lookups)
     await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
@@ -279,6 +284,57 @@ def _lookup_keys(intents: Sequence[AnyIntent]):
             case CreateMatchGroup():
                 targets.extend(allocation.intent_id for allocation in intent.allocations)
     return keys, references, targets, fingerprints, dates
+
+
+_review_decoder = msgspec.json.Decoder(ReviewInvoice)
+REVIEW_INTENTS = ChangeReviewCase | ApproveReviewCase | RejectReviewCase
+
+
+async def _prefetch_review_cases(
+    conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
+) -> None:
+    """Cases to change, approve or reject; for approvals their documents, inbox items and the
+    invoice numbers their vendors already used."""
+    wanted = [i.case_id for i in intents if isinstance(i, REVIEW_INTENTS)]
+    if not wanted:
+        return
+    rows = await conn.fetch(
+        "select id, queue_state, version, payload, vendor_id, is_invoice, document_id, inbox_id"
+        " from invoice_review_cases where tenant_id = $1 and id = any($2::uuid[])",
+        tenant_id,
+        wanted,
+    )
+    for row in rows:
+        lookups.review_cases[row["id"]] = KnownCase(
+            queue_state=row["queue_state"],
+            version=row["version"],
+            payload=_review_decoder.decode(row["payload"]),
+            vendor_id=row["vendor_id"],
+            is_invoice=row["is_invoice"],
+            document_id=row["document_id"],
+            inbox_id=row["inbox_id"],
+        )
+        lookups.document_ids.add(row["document_id"])
+    cases = list(lookups.review_cases.values())
+    items = await conn.fetch(
+        "select id, status, version from inbox_items where tenant_id = $1 and id = any($2::uuid[])",
+        tenant_id,
+        [case.inbox_id for case in cases],
+    )
+    for row in items:
+        lookups.inbox_items.setdefault(
+            row["id"], KnownInboxItem(status=row["status"], version=row["version"])
+        )
+    numbered = [c for c in cases if c.vendor_id is not None and c.payload.invoice_number]
+    taken = await conn.fetch(
+        "select id, party_id, invoice_number from invoices where tenant_id = $1"
+        " and (party_id, invoice_number) in (select * from unnest($2::uuid[], $3::text[]))",
+        tenant_id,
+        [c.vendor_id for c in numbered],
+        [(c.payload.invoice_number or "").strip() for c in numbered],
+    )
+    for row in taken:
+        lookups.invoice_numbers[(row["party_id"], row["invoice_number"])] = row["id"]
 
 
 async def _prefetch_documents(

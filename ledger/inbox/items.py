@@ -18,6 +18,7 @@ from ledger.events import (
     InboxItemResolved,
     MailIngested,
 )
+from ledger.inbox import cases
 from ledger.intents import AssignInboxAddress, ReceiveMail, ResolveInboxItem, stamp_of
 from ledger.outcomes import Accepted, Decision, DocumentStored
 
@@ -75,6 +76,8 @@ def receive(lookups: Lookups, intent: ReceiveMail, now: datetime) -> Decision:
                 compliance=file.compliance,
             )
         )
+        if file.extraction is not None:
+            events.append(cases.opened(file, document_id, stamp, lookups))
         lookups.inbox_sha256.add(file.sha256)
         logs.append(_log(file, "accepted", None, document_id, file.inbox_id))
     taken = sum(log.outcome == "accepted" for log in logs)

@@ -499,6 +499,18 @@ async def _inbox_item(tenant: Tenant) -> str:
     return response.json()["attachments"][0]["inbox_id"]
 
 
+async def _review_case(tenant: Tenant) -> str:
+    """A vendor the sample's IBAN finds, and the case its XRechnung opens: ready to approve."""
+    vendor = {
+        "name": "Lieferant GmbH",
+        "iban": "DE02120300000000202051",
+        "default_account": "6815",
+    }
+    assert (await tenant.post("/v1/vendors", vendor)).status_code == 201
+    await _inbox_item(tenant)
+    return (await tenant.get("/v1/invoice-review-cases")).json()["cases"][0]["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -572,6 +584,19 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/unmatch", _dismissed_bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase("GET /v1/invoice-review-cases/{case_id}", _review_case, _fresh_intent_id),
+    IsolationCase(
+        "PATCH /v1/invoice-review-cases/{case_id}",
+        _review_case,
+        _fresh_intent_id,
+        body=lambda _: {"vendor_id": None},
+    ),
+    *(
+        IsolationCase(
+            f"POST /v1/invoice-review-cases/{{case_id}}/{action}", _review_case, _fresh_intent_id
+        )
+        for action in ("approve", "reject")
     ),
     IsolationCase("GET /v1/inbox/{inbox_id}", _inbox_item, _fresh_intent_id),
     *(

@@ -10,10 +10,12 @@ fold of bookings (projections/replay_sql.py): this test is what keeps the two eq
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import asyncpg
 import msgspec
@@ -23,11 +25,15 @@ from hypothesis import strategies as st
 from api.bootstrap import Ledger
 from ledger.bank_import import ParsedRow, transactions_of
 from ledger.decide import Posted
+from ledger.einvoice.compliance import check_invoice
+from ledger.einvoice.extract import extract
+from ledger.einvoice.vendor_match import UNMATCHED
 from ledger.errors import Rejected
 from ledger.events import Address, Fx, InvoiceLine, PartyDetails
 from ledger.intents import (
     AddBankAccount,
     ApprovePeriodLock,
+    AssignInboxAddress,
     BookingLine,
     CancelPeriodLock,
     ChangeBankAccount,
@@ -39,12 +45,17 @@ from ledger.intents import (
     GroupAdjustmentSpec,
     GroupAllocationSpec,
     ImportBankTransactions,
+    IncomingFile,
     PostBooking,
+    ReceiveMail,
     ReconcileBankTransaction,
+    RecordExtraction,
     RecordInvoice,
     RegisterParty,
+    RejectReviewCase,
     ReopenPeriod,
     RequestPeriodLock,
+    ResolveInboxItem,
     ReverseBooking,
     SetBankTransactionEvidence,
     SoftLockPeriod,
@@ -58,6 +69,7 @@ from projections.rebuild import rebuild
 from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
 
 EXPENSES = ("6815", "6300", "6805", "5400")
+EINVOICE_FIXTURES = Path(__file__).parents[1] / "fixtures" / "einvoice"
 BANKS = ("1800", "1810")
 REVENUES = ("4400", "4300")
 TAX_CODES = (None, "VSt19", "VSt7", "VSt-13b19", "VSt-igE19")
@@ -458,4 +470,52 @@ async def test_rebuild_reproduces_match_groups_active_and_reversed(own_ledger: L
         await rebuild(own_ledger.pool)
         after = await dump_read_tables(conn)
     assert sorted(row[9] for row in before["bank_match_groups"]) == ["active", "reversed"]
+    assert after == before
+
+
+async def test_rebuild_reproduces_the_inbox_its_cases_and_the_ingestion_log(own_ledger: Ledger):
+    tenant_id = await new_tenant(own_ledger, "Posteingang GmbH")
+    stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
+    xml = (EINVOICE_FIXTURES / "zugferd_2p1_XRECHNUNG_Einfach.xml").read_bytes()
+    extracted = extract(xml, "application/xml")
+    file = IncomingFile(
+        name="rechnung.xml",
+        sha256=hashlib.sha256(xml).hexdigest(),
+        mime_type="application/xml",
+        size_bytes=len(xml),
+        outcome="accepted",
+        reason=None,
+        document_id=uuid.uuid4(),
+        inbox_id=uuid.uuid4(),
+        case_id=uuid.uuid4(),
+        extraction=extracted,
+        vendor_match=UNMATCHED,
+        compliance=check_invoice(extracted, today=date(2026, 3, 1)),
+    )
+    for intent in (
+        AssignInboxAddress(**stamp, address="posteingang-123456@inbox.example"),
+        ReceiveMail(
+            **stamp,
+            ingestion_id=uuid.uuid4(),
+            received_via="api",
+            message_id="<1@example>",
+            sender="rechnung@lieferant.example",
+            subject="Rechnung",
+            recipient=None,
+            files=(file,),
+        ),
+        RejectReviewCase(**stamp, case_id=file.case_id, reason="Doppelt"),
+        ResolveInboxItem(**stamp, inbox_id=file.inbox_id, status="rejected", reason="Doppelt"),
+        RecordExtraction(**stamp, document_id=file.document_id, result=extracted),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert [len(before[t]) for t in ("inbox_items", "invoice_review_cases", "ingestion_log")] == [
+        1,
+        1,
+        1,
+    ]
     assert after == before
