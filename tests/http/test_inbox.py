@@ -140,3 +140,31 @@ async def test_the_smtp_listener_takes_mail_for_inbox_addresses_only(tenant: Ten
     assert item["source_email"] == "rechnung@lieferant.example"
     logged = (await tenant.get("/v1/payables/ingestion-log")).json()["entries"]
     assert [(e["received_via"], e["recipient"]) for e in logged] == [("smtp", address)]
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+XML_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">&lol2;</Invoice>"""
+
+
+async def test_hostile_attachments_are_kept_out_or_kept_as_exceptions(tenant: Tenant):
+    raw = mail(
+        ("eicar.com", EICAR, "application/octet-stream"),
+        ("bomb.xml", XML_BOMB, "application/xml"),
+        ("eicar.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF", "application/pdf"),
+    )
+
+    response = await post_mail(tenant, raw)
+
+    assert response.status_code == 201, response.text
+    assert [(a["name"], a["outcome"]) for a in response.json()["attachments"]] == [
+        ("eicar.com", "rejected_type"),
+        ("bomb.xml", "accepted"),
+        ("eicar.pdf", "accepted"),
+    ]
+    exceptions = {
+        item["original_name"]: item["reason"] for item in await items(tenant, "exception")
+    }
+    assert set(exceptions) == {"bomb.xml", "eicar.pdf"}
+    assert "DTD" in exceptions["bomb.xml"]

@@ -4,11 +4,14 @@ missing keeps it in correction; duplicates, non-invoices and repeated decisions 
 
 from __future__ import annotations
 
+import smtplib
 import uuid
 from pathlib import Path
 
+import anyio.to_thread
 import pytest
 
+from api.smtp import start_listener
 from tests.conftest import Tenant, error_details
 from tests.http.mailing import XRECHNUNG, mail
 
@@ -147,3 +150,33 @@ async def test_a_patch_that_changes_nothing_or_names_no_vendor_is_refused(
 
 async def test_an_unknown_case_is_not_found(tenant: Tenant):
     error_details(await tenant.get(f"/v1/invoice-review-cases/{uuid.uuid4()}"), 404, "NOT_FOUND")
+
+
+async def test_an_xrechnung_mailed_to_the_inbox_ends_as_a_booked_invoice(tenant: Tenant):
+    """End to end: SMTP listener -> inbox item -> review case -> approved -> booked invoice."""
+    supplier = await vendor(tenant, iban=LIEFERANT_IBAN)
+    address = (await tenant.get("/v1/inbox/address")).json()["inbox_address"]
+    server = await start_listener(tenant.ledger, "127.0.0.1:0")
+    port = server.sockets[0].getsockname()[1]
+    message = mail(("rechnung.xml", XRECHNUNG, "application/xml"), to=address)
+
+    def send() -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail(
+                "rechnung@lieferant.example", [address], message.replace(b"\n", b"\r\n")
+            )
+
+    try:
+        await anyio.to_thread.run_sync(send)
+    finally:
+        server.close()
+        await server.wait_closed()
+    [case] = (await tenant.get("/v1/invoice-review-cases")).json()["cases"]
+
+    approved = await approve(tenant, case)
+
+    assert approved.status_code == 200, approved.text
+    invoices = (await tenant.get("/v1/invoices", params={"vendor_id": supplier["id"]})).json()
+    assert [(i["invoice_number"], i["total_gross"]) for i in invoices["invoices"]] == [
+        ("471102", 529.87)
+    ]

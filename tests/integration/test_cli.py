@@ -14,6 +14,7 @@ from pathlib import Path
 from api.bootstrap import Ledger
 from ledger.intents import BookingLine, PostBooking
 from projections.exports.datev_check import check
+from tests.http.mailing import XRECHNUNG, mail
 from tests.integration.conftest import TEST_ACTOR, approved_payment_run, new_tenant
 from tests.integration.test_chain import run_cli
 
@@ -193,3 +194,19 @@ def test_import_datev_dry_runs_and_refuses_a_file_with_a_row_it_cannot_book(own_
     assert refused.returncode != 0
     assert "DATEV_IMPORT_INVALID" in refused.stderr
     assert "line 4:" in refused.stderr
+
+
+def test_inbox_ingest_routes_a_mail_by_its_recipient(own_ledger: Ledger, tmp_path: Path):
+    url = own_ledger.database_url
+    ok(url, "tenants", "create", "--name", "Post GmbH", "--owner-email", "o@post.example")
+    unknown = tmp_path / "unknown.eml"
+    unknown.write_bytes(mail(("r.xml", XRECHNUNG, "application/xml"), to="nobody@inbox.example"))
+    refused = run_cli(url, "inbox", "ingest", str(unknown))
+    assert "No tenant has an inbox" in refused.stderr
+    given = tmp_path / "given.eml"
+    given.write_bytes(mail(("r.xml", XRECHNUNG, "application/xml")))
+
+    taken = ok(url, "inbox", "ingest", str(given), "--tenant", "Post GmbH")
+
+    assert "accepted: Rechnung 471102 from rechnung@lieferant.example" in taken
+    assert "r.xml: accepted" in taken
