@@ -33,6 +33,7 @@ from api.routes import (
     bank_transactions,
     config,
     documents,
+    einvoice_out,
     exports,
     extraction,
     imports,
@@ -185,6 +186,7 @@ def create_app(
         *extraction.ROUTES,
         *inbox.ROUTES,
         *review_cases.ROUTES,
+        *einvoice_out.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -212,6 +212,7 @@ async def make_tenant(
     *,
     framework: str = "skr04",
     fiscal_year_start: int = 1,
+    vat_id: str | None = None,
 ) -> Tenant:
     tenant_id, owner_id, key = await create_tenant(
         ledger,
@@ -220,6 +221,7 @@ async def make_tenant(
         owner_name="Test Owner",
         account_framework=framework,
         fiscal_year_start=fiscal_year_start,
+        vat_id=vat_id,
     )
     return Tenant(tenant_id=tenant_id, owner_id=owner_id, key=key, client=client, ledger=ledger)
 
@@ -231,7 +233,8 @@ async def tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
 
 @pytest.fixture
 async def other_tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
-    return await make_tenant(ledger, client)
+    # With a VAT ID, so it can also send e-invoices (the isolation tests act as it).
+    return await make_tenant(ledger, client, vat_id="DE136695976")
 
 
 @pytest.fixture

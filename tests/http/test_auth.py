@@ -511,6 +511,16 @@ async def _review_case(tenant: Tenant) -> str:
     return (await tenant.get("/v1/invoice-review-cases")).json()["cases"][0]["id"]
 
 
+async def _customer_invoice(tenant: Tenant) -> str:
+    """A booked invoice to a customer in Germany: what an e-invoice is written from."""
+    customer = await tenant.post(
+        "/v1/customers", {"name": "Kunde GmbH", "address": {"country": "DE"}}
+    )
+    assert customer.status_code == 201, customer.text
+    invoice = await reconciling.booked_invoice(tenant, customer.json()["id"], "RE-ISO-1")
+    return invoice["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -584,6 +594,9 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "POST /v1/bank-transactions/{tx_id}/unmatch", _dismissed_bank_transaction, _fresh_intent_id
+    ),
+    IsolationCase(
+        "GET /v1/outgoing-invoices/{invoice_id}/e-invoice", _customer_invoice, _fresh_intent_id
     ),
     IsolationCase("GET /v1/invoice-review-cases/{case_id}", _review_case, _fresh_intent_id),
     IsolationCase(
