@@ -4,7 +4,6 @@ invoice. Paths from formats.md §4.4."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from lxml import etree
@@ -20,6 +19,7 @@ from ledger.einvoice.model import (
     VatBreakdown,
     profile_of,
 )
+from ledger.einvoice.xml_fields import Fields, number
 
 NAMESPACES: Final = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -27,6 +27,8 @@ NAMESPACES: Final = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
 }
 ROOT: Final = f"{{{NAMESPACES['rsm']}}}CrossIndustryInvoice"
+_FIELDS: Final = Fields(NAMESPACES)
+_text, _attribute, _decimal = _FIELDS.text, _FIELDS.attribute, _FIELDS.decimal
 _TRADE: Final = "rsm:SupplyChainTradeTransaction"
 _AGREEMENT: Final = f"{_TRADE}/ram:ApplicableHeaderTradeAgreement"
 _SETTLEMENT: Final = f"{_TRADE}/ram:ApplicableHeaderTradeSettlement"
@@ -156,7 +158,7 @@ def _totals(summation: etree._Element | None, currency: str) -> Totals:
     return Totals(
         line_total=_decimal(summation, "ram:LineTotalAmount"),
         tax_basis_total=_decimal(summation, "ram:TaxBasisTotalAmount"),
-        tax_total=_number(tax_totals[0]) if tax_totals else None,
+        tax_total=number(tax_totals[0]) if tax_totals else None,
         grand_total=_decimal(summation, "ram:GrandTotalAmount"),
         prepaid=_decimal(summation, "ram:TotalPrepaidAmount"),
         due_payable=_decimal(summation, "ram:DuePayableAmount"),
@@ -165,40 +167,6 @@ def _totals(summation: etree._Element | None, currency: str) -> Totals:
 
 def _first(element: etree._Element, path: str) -> etree._Element | None:
     return element.find(path, NAMESPACES)
-
-
-def _text(element: etree._Element, path: str) -> str | None:
-    found = element.find(path, NAMESPACES)
-    if found is None or found.text is None or not found.text.strip():
-        return None
-    return found.text.strip()
-
-
-def _attribute(element: etree._Element, path: str, name: str) -> str | None:
-    found = element.find(path, NAMESPACES)
-    return None if found is None else found.get(name)
-
-
-def _decimal(element: etree._Element, path: str) -> Decimal | None:
-    found = element.find(path, NAMESPACES)
-    return None if found is None else _number(found)
-
-
-def _number(element: etree._Element) -> Decimal | None:
-    text = (element.text or "").strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise EInvoiceInvalid(
-            f"{etree.QName(element).localname} at line {element.sourceline} is not a number: "
-            f"{text!r}.",
-            line=element.sourceline,
-        ) from None
-    if not value.is_finite():
-        raise EInvoiceInvalid(f"{text!r} at line {element.sourceline} is not a number.")
-    return value
 
 
 def _date(element: etree._Element, path: str) -> date | None:

@@ -14,6 +14,7 @@ from lxml import etree
 from ledger.einvoice import cii, ubl
 from ledger.einvoice.errors import EInvoiceInvalid
 from ledger.einvoice.model import EInvoice
+from ledger.untrusted_xml import safe_root as untrusted_root
 
 EINVOICE_XML_BYTES_MAX: Final = 5 * 1024 * 1024
 PDF_MAGIC: Final = b"%PDF-"
@@ -72,18 +73,6 @@ def embedded_xml_or_none(pdf: bytes) -> bytes | None:
 
 
 def safe_root(content: bytes) -> etree._Element:
-    if len(content) > EINVOICE_XML_BYTES_MAX:
-        raise EInvoiceInvalid(f"The XML is larger than {EINVOICE_XML_BYTES_MAX:,} bytes.")
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    return untrusted_root(
+        content, bytes_max=EINVOICE_XML_BYTES_MAX, refusal=EInvoiceInvalid, what="XML"
     )
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as error:
-        raise EInvoiceInvalid(
-            f"The file is not well-formed XML: {error.msg} (line {error.lineno}).",
-            line=error.lineno,
-        ) from None
-    if root.getroottree().docinfo.doctype:
-        raise EInvoiceInvalid("The XML declares a DTD; e-invoices do not.")
-    return root

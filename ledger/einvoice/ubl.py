@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from lxml import etree
@@ -21,6 +20,7 @@ from ledger.einvoice.model import (
     VatBreakdown,
     profile_of,
 )
+from ledger.einvoice.xml_fields import Fields
 
 INVOICE: Final = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE: Final = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -30,6 +30,8 @@ NAMESPACES: Final = {
 }
 ROOTS: Final = (f"{{{INVOICE}}}Invoice", f"{{{CREDIT_NOTE}}}CreditNote")
 _SUBJECT_NOTE: Final = re.compile(r"^#([A-Z]{3})#(.*)$", re.DOTALL)
+_FIELDS: Final = Fields(NAMESPACES)
+_text, _decimal = _FIELDS.text, _FIELDS.decimal
 
 
 def read(root: etree._Element) -> EInvoice:
@@ -153,30 +155,6 @@ def _note(text: str) -> Note:
     if match:
         return Note(subject=match[1], text=match[2].strip())
     return Note(subject=None, text=text.strip())
-
-
-def _text(element: etree._Element, path: str) -> str | None:
-    found = element.find(path, NAMESPACES)
-    if found is None or found.text is None or not found.text.strip():
-        return None
-    return found.text.strip()
-
-
-def _decimal(element: etree._Element, path: str) -> Decimal | None:
-    found = element.find(path, NAMESPACES)
-    text = None if found is None else (found.text or "").strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise EInvoiceInvalid(
-            f"{path} at line {found.sourceline} is not a number: {text!r}.",
-            line=found.sourceline,
-        )
-    return value
 
 
 def _date(element: etree._Element, path: str) -> date | None:

@@ -20,6 +20,7 @@ from lxml import etree
 
 from ledger.bank_import import ParsedRow
 from ledger.statements.errors import StatementInvalid
+from ledger.untrusted_xml import safe_root
 
 STATEMENT_BYTES_MAX: Final = 50 * 1024 * 1024  # a camt.053 of 10,000 entries is ~25 MB
 CONTAINERS: Final = {
@@ -64,21 +65,7 @@ def parse_camt(content: bytes) -> list[CamtStatement]:
 
 
 def _safe_root(content: bytes) -> etree._Element:
-    if len(content) > STATEMENT_BYTES_MAX:
-        raise StatementInvalid(f"The file is larger than {STATEMENT_BYTES_MAX:,} bytes.")
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as error:
-        raise StatementInvalid(
-            f"The file is not well-formed XML: {error.msg} (line {error.lineno}).",
-            line=error.lineno,
-        ) from None
-    if root.getroottree().docinfo.doctype:
-        raise StatementInvalid("The file declares a DTD; statements must not.")
-    return root
+    return safe_root(content, bytes_max=STATEMENT_BYTES_MAX, refusal=StatementInvalid, what="file")
 
 
 def _row(entry: etree._Element) -> ParsedRow:
