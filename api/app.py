@@ -27,6 +27,7 @@ from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
 from api.responses import LedgerResponse
 from api.routes import (
     accounts,
+    api_keys,
     audit,
     bank_accounts,
     bank_imports,
@@ -187,6 +188,7 @@ def create_app(
         *inbox.ROUTES,
         *review_cases.ROUTES,
         *einvoice_out.ROUTES,
+        *api_keys.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from datetime import UTC, datetime
 from typing import Final
 from uuid import UUID
@@ -139,7 +140,25 @@ async def _caller_for(connection: ASGIConnection, token: str) -> Caller:
             cache.put(key_hash, caller)
     if caller.expires_at is not None and caller.expires_at <= datetime.now(UTC):
         raise ApiError("UNAUTHORIZED", "The API key has expired.")
+    await _note_use(ledger.pool, caller.key_id)
     return caller
+
+
+USAGE_RESOLUTION_S: Final = 60.0  # last_used_at is kept to the minute: one write per key and minute
+_noted: dict[UUID, float] = {}
+
+
+async def _note_use(pool: asyncpg.Pool, key_id: UUID) -> None:
+    """Keep `last_used_at` (telemetry, not an event), at most once a minute per key."""
+    now = time.monotonic()
+    if now - _noted.get(key_id, -USAGE_RESOLUTION_S) < USAGE_RESOLUTION_S:
+        return
+    _noted[key_id] = now
+    await pool.execute(
+        "insert into api_key_usage (key_id, last_used_at) values ($1, now())"
+        " on conflict (key_id) do update set last_used_at = excluded.last_used_at",
+        key_id,
+    )
 
 
 async def _lookup(pool: asyncpg.Pool, key_hash: str) -> Caller:

@@ -33,6 +33,7 @@ from ledger.documents import decide_upload, record_extraction
 from ledger.events import (
     AccountCreated,
     AccountSpec,
+    ApiKeyChanged,
     ApiKeyIssued,
     ApiKeyRevoked,
     BookingPosted,
@@ -51,6 +52,7 @@ from ledger.intents import (
     AnyIntent,
     ApproveReviewCase,
     AssignInboxAddress,
+    ChangeApiKey,
     ChangeBankAccount,
     ChangeInvoice,
     ChangeParty,
@@ -136,6 +138,8 @@ def decide(
             return _issue_api_key(state, intent, now)
         case RevokeApiKey():
             return _revoke_api_key(state, intent, now)
+        case ChangeApiKey():
+            return _change_api_key(state, intent, now)
         case _ if isinstance(intent, PeriodIntent):
             return decide_period(state, lookups, intent, now, today)
         case UploadDocument():
@@ -991,6 +995,19 @@ def _revoke_api_key(state: TenantState, intent: RevokeApiKey, now: datetime) -> 
     if revoked:
         return Decision(events=(), result=Accepted(subject=str(intent.key_id)))
     event = ApiKeyRevoked(**stamp_of(intent, now), key_id=intent.key_id)
+    return Decision(events=(event,), result=Accepted(subject=str(intent.key_id)))
+
+
+def _change_api_key(state: TenantState, intent: ChangeApiKey, now: datetime) -> Decision:
+    if state.api_keys.get(intent.key_id) is not False:  # unknown or revoked
+        raise errors.ApiKeyNotFound("The API key does not exist.", key_id=str(intent.key_id))
+    event = ApiKeyChanged(
+        **stamp_of(intent, now),
+        key_id=intent.key_id,
+        label=intent.label,
+        scopes=intent.scopes,
+        expires_at=intent.expires_at,
+    )
     return Decision(events=(event,), result=Accepted(subject=str(intent.key_id)))
 
 

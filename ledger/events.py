@@ -142,6 +142,15 @@ class ApiKeyRevoked(Event, tag="api_key_revoked.v1"):
     key_id: UUID
 
 
+class ApiKeyChanged(Event, tag="api_key_changed.v1"):
+    """A key's name, scopes or expiry after a change (its secret never changes)."""
+
+    key_id: UUID
+    label: str
+    scopes: tuple[str, ...]
+    expires_at: datetime | None
+
+
 class AccountRenamed(Event, tag="account_renamed.v1"):
     """A personal account follows its customer's or vendor's new name."""
 
@@ -727,6 +736,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     UserCreated,
     ApiKeyIssued,
     ApiKeyRevoked,
+    ApiKeyChanged,
     AccountRenamed,
     BankAccountAdded,
     BankAccountChanged,

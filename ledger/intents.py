@@ -169,6 +169,13 @@ class RevokeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
 
 
+class ChangeApiKey(Intent, frozen=True, kw_only=True):
+    key_id: UUID
+    label: str
+    scopes: tuple[str, ...]
+    expires_at: datetime | None
+
+
 class SetDatevSettings(Intent, frozen=True, kw_only=True):
     berater_number: int
     mandant_number: int
@@ -451,6 +458,7 @@ AnyIntent = (
     | CreateMatchGroup
     | UnmatchMatchGroup
     | RecordExtraction
+    | ChangeApiKey
     | AssignInboxAddress
     | ReceiveMail
     | ResolveInboxItem

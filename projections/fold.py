@@ -19,6 +19,7 @@ from ledger.events import (
     AccountRenamed,
     AccountSpec,
     Address,
+    ApiKeyChanged,
     ApiKeyIssued,
     ApiKeyRevoked,
     BankAccountAdded,
@@ -654,6 +655,16 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             )
         case ApiKeyRevoked():
             yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
+        case ApiKeyChanged():
+            yield Update(
+                "api_keys",
+                (event.key_id,),
+                {
+                    "label": event.label,
+                    "scopes": list(event.scopes),
+                    "expires_at": event.expires_at,
+                },
+            )
         case BookingPosted():
             yield from _booking_changes(event, position)
         case AccountRenamed():

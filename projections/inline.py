@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ledger.events import ApiKeyRevoked
+from ledger.events import ApiKeyChanged, ApiKeyRevoked
 from ledger.intents import AnyIntent
 from ledger.state import Lookups
 from ledger.store import StoredEvent
@@ -35,7 +35,9 @@ class InlineReadModel:
             (change for s in stored for change in changes_of(s.event, s.position)),
             position=(INLINE_PROJECTION, stored[-1].position),
         )
-        revoking = {str(s.tenant_id) for s in stored if isinstance(s.event, ApiKeyRevoked)}
+        revoking = {
+            str(s.tenant_id) for s in stored if isinstance(s.event, ApiKeyRevoked | ApiKeyChanged)
+        }
         for tenant_id in sorted(revoking):
             # Delivered on commit: serving processes drop the tenant's cached keys at once.
             await conn.execute("select pg_notify($1, $2)", AUTH_CHANNEL, tenant_id)

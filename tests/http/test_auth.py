@@ -141,7 +141,16 @@ async def test_every_v1_route_answers_401_with_a_bearer_challenge_without_a_vali
 
 # Routes that show every module's data at once (users and key metadata included) are for
 # `admin` keys only; every other route names a module scope, which admin covers too.
-ADMIN_ONLY_ROUTES = frozenset({"GET /v1/audit/events"})
+ADMIN_ONLY_ROUTES = frozenset(
+    {
+        "GET /v1/audit/events",
+        "GET /v1/api-keys",
+        "POST /v1/api-keys",
+        "GET /v1/api-keys/{key_id}",
+        "PATCH /v1/api-keys/{key_id}",
+        "DELETE /v1/api-keys/{key_id}",
+    }
+)
 
 
 @pytest.mark.parametrize("route", V1_ROUTES, ids=route_ids)
@@ -521,6 +530,12 @@ async def _customer_invoice(tenant: Tenant) -> str:
     return invoice["id"]
 
 
+async def _api_key(tenant: Tenant) -> str:
+    response = await tenant.post("/v1/api-keys", {"name": "Tool", "scopes": ["journal:read"]})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -597,6 +612,11 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "GET /v1/outgoing-invoices/{invoice_id}/e-invoice", _customer_invoice, _fresh_intent_id
+    ),
+    IsolationCase("GET /v1/api-keys/{key_id}", _api_key, _fresh_intent_id),
+    IsolationCase("DELETE /v1/api-keys/{key_id}", _api_key, _fresh_intent_id),
+    IsolationCase(
+        "PATCH /v1/api-keys/{key_id}", _api_key, _fresh_intent_id, body=lambda _: {"name": "x"}
     ),
     IsolationCase("GET /v1/invoice-review-cases/{case_id}", _review_case, _fresh_intent_id),
     IsolationCase(
