@@ -48,6 +48,7 @@ from api.routes import (
     reconciliation,
     reports,
     review_cases,
+    users,
 )
 from api.settings import Settings
 from schemas import limits
@@ -189,6 +190,7 @@ def create_app(
         *review_cases.ROUTES,
         *einvoice_out.ROUTES,
         *api_keys.ROUTES,
+        *users.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

@@ -44,6 +44,8 @@ from ledger.events import (
     TaxCodeDefined,
     TenantCreated,
     UserCreated,
+    UserDeactivated,
+    UserRoleChanged,
 )
 from ledger.inbox import cases as inbox_cases
 from ledger.inbox import items as inbox_items
@@ -59,6 +61,7 @@ from ledger.intents import (
     ChangePaymentRunStatus,
     ChangeReviewCase,
     ChangeTaxCode,
+    ChangeUserRole,
     CreateAccount,
     CreateMatchGroup,
     CreatePaymentRun,
@@ -66,6 +69,7 @@ from ledger.intents import (
     CreateUser,
     DeactivateParty,
     DeactivateTaxCode,
+    DeactivateUser,
     DefineTaxCode,
     DismissBankTransaction,
     ImportBankTransactions,
@@ -140,6 +144,8 @@ def decide(
             return _revoke_api_key(state, intent, now)
         case ChangeApiKey():
             return _change_api_key(state, intent, now)
+        case ChangeUserRole() | DeactivateUser():
+            return _change_user(state, intent, now)
         case _ if isinstance(intent, PeriodIntent):
             return decide_period(state, lookups, intent, now, today)
         case UploadDocument():
@@ -996,6 +1002,28 @@ def _revoke_api_key(state: TenantState, intent: RevokeApiKey, now: datetime) -> 
         return Decision(events=(), result=Accepted(subject=str(intent.key_id)))
     event = ApiKeyRevoked(**stamp_of(intent, now), key_id=intent.key_id)
     return Decision(events=(event,), result=Accepted(subject=str(intent.key_id)))
+
+
+def _change_user(
+    state: TenantState, intent: ChangeUserRole | DeactivateUser, now: datetime
+) -> Decision:
+    """A role change or a deactivation; the owner keeps both, a deactivated user stays so."""
+    if intent.user_id not in state.user_emails or intent.user_id in state.inactive_users:
+        raise errors.UserNotFound(
+            "No active user with this id exists.", user_id=str(intent.user_id)
+        )
+    if state.user_roles.get(intent.user_id) == "owner":
+        raise errors.InvalidInput(
+            "The owner's role and access cannot be changed here.", user_id=str(intent.user_id)
+        )
+    stamp = stamp_of(intent, now)
+    if isinstance(intent, DeactivateUser):
+        event: Event = UserDeactivated(**stamp, user_id=intent.user_id)
+    elif state.user_roles.get(intent.user_id) == intent.role:
+        raise errors.NoChanges(f"The user already is {intent.role}.", user_id=str(intent.user_id))
+    else:
+        event = UserRoleChanged(**stamp, user_id=intent.user_id, role=intent.role)
+    return Decision(events=(event,), result=Accepted(subject=str(intent.user_id)))
 
 
 def _change_api_key(state: TenantState, intent: ChangeApiKey, now: datetime) -> Decision:

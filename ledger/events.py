@@ -126,6 +126,17 @@ class UserCreated(Event, tag="user_created.v1"):
     role: Literal["owner", "admin", "member"]
 
 
+class UserRoleChanged(Event, tag="user_role_changed.v1"):
+    user_id: UUID
+    role: Literal["admin", "member"]
+
+
+class UserDeactivated(Event, tag="user_deactivated.v1"):
+    """The user's keys (and sessions) stop working at once; the user stays in the history."""
+
+    user_id: UUID
+
+
 class ApiKeyIssued(Event, tag="api_key_issued.v1"):
     """Only the SHA-256 of the secret is recorded; the secret itself is shown once."""
 
@@ -737,6 +748,8 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     ApiKeyIssued,
     ApiKeyRevoked,
     ApiKeyChanged,
+    UserRoleChanged,
+    UserDeactivated,
     AccountRenamed,
     BankAccountAdded,
     BankAccountChanged,

@@ -169,6 +169,15 @@ class RevokeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
 
 
+class ChangeUserRole(Intent, frozen=True, kw_only=True):
+    user_id: UUID
+    role: Literal["admin", "member"]
+
+
+class DeactivateUser(Intent, frozen=True, kw_only=True):
+    user_id: UUID
+
+
 class ChangeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
     label: str
@@ -459,6 +468,8 @@ AnyIntent = (
     | UnmatchMatchGroup
     | RecordExtraction
     | ChangeApiKey
+    | ChangeUserRole
+    | DeactivateUser
     | AssignInboxAddress
     | ReceiveMail
     | ResolveInboxItem

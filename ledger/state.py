@@ -39,6 +39,8 @@ from ledger.events import (
     TaxCodeDefined,
     TenantCreated,
     UserCreated,
+    UserDeactivated,
+    UserRoleChanged,
 )
 from ledger.inbox.items import KnownInboxItem
 from ledger.inbox.review import KnownCase
@@ -73,6 +75,8 @@ class TenantState:
     inactive_accounts: set[str] = field(default_factory=set)
     tax_codes: dict[str, TaxCode] = field(default_factory=dict)  # key: code.upper()
     user_emails: dict[UUID, str] = field(default_factory=dict)
+    user_roles: dict[UUID, str] = field(default_factory=dict)
+    inactive_users: set[UUID] = field(default_factory=set)
     api_keys: dict[UUID, bool] = field(default_factory=dict)  # key id -> revoked
     periods: PeriodBook = field(default_factory=PeriodBook)
     parties: dict[UUID, Party] = field(default_factory=dict)
@@ -137,7 +141,12 @@ class TenantState:
                     self_assess_account=event.self_assess_account,
                     is_active=event.is_active,
                 )
-            case UserCreated(user_id=user_id, email=email):
+            case UserRoleChanged(user_id=user_id, role=role):
+                self.user_roles[user_id] = role
+            case UserDeactivated(user_id=user_id):
+                self.inactive_users.add(user_id)
+            case UserCreated(user_id=user_id, email=email, role=role):
+                self.user_roles[user_id] = role
                 self.user_emails[user_id] = email
             case ApiKeyIssued(key_id=key_id):
                 self.api_keys[key_id] = False

@@ -64,6 +64,8 @@ from ledger.events import (
     TaxCodeDefined,
     TenantCreated,
     UserCreated,
+    UserDeactivated,
+    UserRoleChanged,
 )
 
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
@@ -427,6 +429,7 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "tax_codes": ("tenant_id", "code_key"),
     "tenants": ("id",),
     "api_keys": ("id",),
+    "users": ("id",),
     "intents": ("intent_id",),
     "periods": ("tenant_id", "period"),
     "parties": ("id",),
@@ -655,6 +658,10 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
             )
         case ApiKeyRevoked():
             yield Update("api_keys", (event.key_id,), {"revoked_at": event.recorded_at})
+        case UserRoleChanged():
+            yield Update("users", (event.user_id,), {"role": event.role})
+        case UserDeactivated():
+            yield Update("users", (event.user_id,), {"is_active": False})
         case ApiKeyChanged():
             yield Update(
                 "api_keys",

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ledger.events import ApiKeyChanged, ApiKeyRevoked
+from ledger.events import ApiKeyChanged, ApiKeyRevoked, UserDeactivated, UserRoleChanged
 from ledger.intents import AnyIntent
 from ledger.state import Lookups
 from ledger.store import StoredEvent
@@ -36,7 +36,11 @@ class InlineReadModel:
             position=(INLINE_PROJECTION, stored[-1].position),
         )
         revoking = {
-            str(s.tenant_id) for s in stored if isinstance(s.event, ApiKeyRevoked | ApiKeyChanged)
+            str(s.tenant_id)
+            for s in stored
+            if isinstance(
+                s.event, ApiKeyRevoked | ApiKeyChanged | UserDeactivated | UserRoleChanged
+            )
         }
         for tenant_id in sorted(revoking):
             # Delivered on commit: serving processes drop the tenant's cached keys at once.

@@ -149,6 +149,10 @@ ADMIN_ONLY_ROUTES = frozenset(
         "GET /v1/api-keys/{key_id}",
         "PATCH /v1/api-keys/{key_id}",
         "DELETE /v1/api-keys/{key_id}",
+        "GET /v1/users",
+        "POST /v1/users",
+        "PATCH /v1/users/{user_id}",
+        "DELETE /v1/users/{user_id}",
     }
 )
 
@@ -536,6 +540,13 @@ async def _api_key(tenant: Tenant) -> str:
     return response.json()["id"]
 
 
+async def _user(tenant: Tenant) -> str:
+    body = {"email": f"u-{uuid.uuid4().hex[:6]}@example.test", "name": "Nutzerin"}
+    response = await tenant.post("/v1/users", body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 async def _lock_request(tenant: Tenant) -> str:
     response = await tenant.post(f"/v1/periods/{ISOLATION_PERIOD}/lock")
     assert response.status_code == 201, response.text
@@ -612,6 +623,10 @@ ISOLATION_CASES = (
     ),
     IsolationCase(
         "GET /v1/outgoing-invoices/{invoice_id}/e-invoice", _customer_invoice, _fresh_intent_id
+    ),
+    IsolationCase("DELETE /v1/users/{user_id}", _user, _fresh_intent_id),
+    IsolationCase(
+        "PATCH /v1/users/{user_id}", _user, _fresh_intent_id, body=lambda _: {"role": "admin"}
     ),
     IsolationCase("GET /v1/api-keys/{key_id}", _api_key, _fresh_intent_id),
     IsolationCase("DELETE /v1/api-keys/{key_id}", _api_key, _fresh_intent_id),
