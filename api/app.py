@@ -29,6 +29,7 @@ from api.routes import (
     accounts,
     api_keys,
     audit,
+    auth_routes,
     bank_accounts,
     bank_imports,
     bank_transactions,
@@ -191,6 +192,7 @@ def create_app(
         *einvoice_out.ROUTES,
         *api_keys.ROUTES,
         *users.ROUTES,
+        *auth_routes.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}

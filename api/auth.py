@@ -26,7 +26,7 @@ from api.key_cache import KeyCache
 from ledger.events import Actor
 from projections import queries
 
-KEY_PATTERN: Final = re.compile(r"^ll_[0-9a-f]{64}$")
+KEY_PATTERN: Final = re.compile(r"^l[ls]_[0-9a-f]{64}$")  # ll_: an API key; ls_: a session
 KEY_PREFIX_CHARS: Final = 11  # "ll_" + 8 hex: shown in lists and provenance
 MODULES: Final = (
     "journal",
@@ -56,15 +56,16 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     label: str
     key_prefix: str
     scopes: frozenset[str]
+    session: bool = False  # a login session (not an API key)
     expires_at: datetime | None = None
 
     @property
     def actor(self) -> Actor:
         return Actor(
-            actor_type="api_key",
+            actor_type="user" if self.session else "api_key",
             label=self.label,
             user_id=self.user_id,
-            key_prefix=self.key_prefix,
+            key_prefix=None if self.session else self.key_prefix,
         )
 
     def stamp(self) -> dict:
@@ -135,12 +136,14 @@ async def _caller_for(connection: ASGIConnection, token: str) -> Caller:
     cache: KeyCache | None = ledger.key_cache
     caller = cache.get(key_hash) if cache is not None else None
     if not isinstance(caller, Caller):
-        caller = await _lookup(ledger.pool, key_hash)
+        lookup = _session_lookup if token.startswith("ls_") else _lookup
+        caller = await lookup(ledger.pool, key_hash)
         if cache is not None:
             cache.put(key_hash, caller)
     if caller.expires_at is not None and caller.expires_at <= datetime.now(UTC):
         raise ApiError("UNAUTHORIZED", "The API key has expired.")
-    await _note_use(ledger.pool, caller.key_id)
+    if not caller.session:
+        await _note_use(ledger.pool, caller.key_id)
     return caller
 
 
@@ -175,6 +178,39 @@ async def _lookup(pool: asyncpg.Pool, key_hash: str) -> Caller:
         key_prefix=row["key_prefix"],
         scopes=frozenset(row["scopes"]),
         expires_at=row["expires_at"],
+    )
+
+
+# What a session may do follows the user's role: owners and admins everything, members every
+# module but access control (docs/api.md, "Login and passwords").
+MEMBER_SCOPES: Final = frozenset(s for s in SCOPES if s != "admin")
+ROLE_SCOPES: Final = {
+    "owner": frozenset({"admin"}),
+    "admin": frozenset({"admin"}),
+    "member": MEMBER_SCOPES,
+}
+
+
+async def _session_lookup(pool: asyncpg.Pool, token_hash: str) -> Caller:
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "select s.id, s.tenant_id, s.user_id, s.expires_at, u.role, u.email, u.is_active"
+            " from sessions s join users u on u.id = s.user_id"
+            " where s.token_hash = $1 and s.revoked_at is null",
+            token_hash,
+        )
+    if row is None or not row["is_active"]:
+        raise ApiError("UNAUTHORIZED", "The session is unknown or has ended; log in again.")
+    return Caller(
+        tenant_id=row["tenant_id"],
+        user_id=row["user_id"],
+        role=row["role"],
+        key_id=row["id"],
+        label=f"session {row['email']}",
+        key_prefix="ls_session",
+        scopes=ROLE_SCOPES[row["role"]],
+        expires_at=row["expires_at"],
+        session=True,
     )
 
 

@@ -609,6 +609,28 @@ def inbox_ingest(file: Path, tenant: str | None) -> None:
         click.echo(f"  {attachment['name']}: {attachment['outcome']}{reason}")
 
 
+@main.group()
+def mail() -> None:
+    """Mails the service sends (invitations, password resets)."""
+
+
+@mail.command("outbox")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+def mail_outbox(limit: int) -> None:
+    """The latest mails, newest first (sent by SMTP only when LEDGER_SMTP_URL is set)."""
+
+    async def work(ledger: Ledger) -> list[Any]:
+        async with ledger.pool.acquire() as conn:
+            return await conn.fetch(
+                "select * from mail_outbox order by created_at desc limit $1", limit
+            )
+
+    for row in run(work):
+        sent = row["sent_at"].isoformat() if row["sent_at"] else "not sent (outbox only)"
+        click.echo(f"--- {row['created_at'].isoformat()}  to {row['recipient']}  {sent}")
+        click.echo(f"Subject: {row['subject']}\n\n{row['body']}")
+
+
 @main.group("import")
 def import_group() -> None:
     """Read files from other systems into the books."""

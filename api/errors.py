@@ -79,6 +79,9 @@ STATUS_OF_CODE: Final[dict[str, int]] = {
     "VENDOR_REQUIRED": 400,
     "NO_LINE_ITEMS": 400,
     "EINVOICE_INCOMPLETE": 422,
+    "TOO_MANY_ATTEMPTS": 429,
+    "INVALID_TOKEN": 400,
+    "PASSWORD_POLICY": 400,
     "MIXED_SETTLEMENT_CURRENCY": 400,
     "FX_DIFFERENCE_TOO_LARGE": 400,
     "BANK_TX_MIXED_BANK_ACCOUNTS": 400,
@@ -166,8 +169,10 @@ def rejected_handler(_: Request, exc: Rejected) -> Response[dict[str, Any]]:
 
 
 def api_error_handler(_: Request, exc: ApiError) -> Response[dict[str, Any]]:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return envelope(exc.status_code, exc.code, exc.message, exc.details, headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+    if "retry_after" in exc.details:  # 429: how long to wait, also as the standard header
+        headers["Retry-After"] = str(exc.details["retry_after"])
+    return envelope(exc.status_code, exc.code, exc.message, exc.details, headers or None)
 
 
 def validation_handler(_: Request, exc: ValidationException) -> Response[dict[str, Any]]:

@@ -45,6 +45,7 @@ from ledger.events import (
     TenantCreated,
     UserCreated,
     UserDeactivated,
+    UserPasswordChanged,
     UserRoleChanged,
 )
 from ledger.inbox import cases as inbox_cases
@@ -89,6 +90,7 @@ from ledger.intents import (
     RevokeApiKey,
     SetBankTransactionEvidence,
     SetDatevSettings,
+    SetUserPassword,
     UnmatchBankTransaction,
     UnmatchMatchGroup,
     Unset,
@@ -146,6 +148,13 @@ def decide(
             return _change_api_key(state, intent, now)
         case ChangeUserRole() | DeactivateUser():
             return _change_user(state, intent, now)
+        case SetUserPassword():
+            if intent.user_id not in state.user_emails:
+                raise errors.UserNotFound("The user does not exist.", user_id=str(intent.user_id))
+            event = UserPasswordChanged(
+                **stamp_of(intent, now), user_id=intent.user_id, purpose=intent.purpose
+            )
+            return Decision(events=(event,), result=Accepted(subject=str(intent.user_id)))
         case _ if isinstance(intent, PeriodIntent):
             return decide_period(state, lookups, intent, now, today)
         case UploadDocument():

@@ -137,6 +137,14 @@ class UserDeactivated(Event, tag="user_deactivated.v1"):
     user_id: UUID
 
 
+class UserPasswordChanged(Event, tag="user_password_changed.v1"):
+    """A password was set (from an invitation or a reset); the hash is kept outside the
+    event store."""
+
+    user_id: UUID
+    purpose: Literal["invite", "reset"]
+
+
 class ApiKeyIssued(Event, tag="api_key_issued.v1"):
     """Only the SHA-256 of the secret is recorded; the secret itself is shown once."""
 
@@ -750,6 +758,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     ApiKeyChanged,
     UserRoleChanged,
     UserDeactivated,
+    UserPasswordChanged,
     AccountRenamed,
     BankAccountAdded,
     BankAccountChanged,

@@ -178,6 +178,13 @@ class DeactivateUser(Intent, frozen=True, kw_only=True):
     user_id: UUID
 
 
+class SetUserPassword(Intent, frozen=True, kw_only=True):
+    """Record that a user set a password (the hash itself is no event)."""
+
+    user_id: UUID
+    purpose: Literal["invite", "reset"]
+
+
 class ChangeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
     label: str
@@ -470,6 +477,7 @@ AnyIntent = (
     | ChangeApiKey
     | ChangeUserRole
     | DeactivateUser
+    | SetUserPassword
     | AssignInboxAddress
     | ReceiveMail
     | ResolveInboxItem

@@ -15,6 +15,7 @@ from api import convert
 from api.auth import Caller
 from api.bootstrap import Ledger, create_user
 from api.errors import ApiError
+from api.sessions import issue_token
 from ledger.intents import ChangeUserRole, DeactivateUser
 from schemas.users import UserIn, UserOut, UserPatchIn, UsersOut
 
@@ -36,8 +37,9 @@ async def list_users(caller: NamedDependency[Caller], ledger: NamedDependency[Le
 async def invite_user(
     data: JSONBody[UserIn], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> UserOut:
-    """Add a user with the role admin or member (the owner exists from the tenant's start);
-    an e-mail already used in the tenant: 409 `DUPLICATE_EMAIL`."""
+    """Invite a user with the role admin or member (the owner exists from the tenant's start):
+    a mail with a one-time link to set the password; an e-mail already used in the tenant:
+    409 `DUPLICATE_EMAIL`."""
     _require_manager(caller)
     user_id = await create_user(
         ledger,
@@ -48,6 +50,7 @@ async def invite_user(
         actor=caller.actor,
         channel="api",
     )
+    await issue_token(ledger, caller.tenant_id, user_id, data.email, "invite")
     return await _read(ledger, caller, user_id)
 
 

@@ -63,7 +63,17 @@ def _routes() -> tuple[tuple[Route, ...], tuple[str, ...]]:
 
 
 ALL_ROUTES, AUTO_OPTIONS_PATHS = _routes()
-V1_ROUTES = tuple(route for route in ALL_ROUTES if route.path.startswith("/v1/"))
+# Routes that are how a caller gets a credential (login, password links) need none.
+PUBLIC_V1_ROUTES = tuple(
+    route
+    for route in ALL_ROUTES
+    if route.path.startswith("/v1/") and route.handler.opt.get("public")
+)
+V1_ROUTES = tuple(
+    route
+    for route in ALL_ROUTES
+    if route.path.startswith("/v1/") and not route.handler.opt.get("public")
+)
 V1_OPTIONS_PATHS = tuple(path for path in AUTO_OPTIONS_PATHS if path.startswith("/v1/"))
 SCHEMA_ROUTES = tuple(route for route in ALL_ROUTES if route.handler.resolve_include_in_schema())
 
