@@ -43,6 +43,7 @@ from ledger.events import (
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
+    TenantMasterDataChanged,
     UserCreated,
     UserDeactivated,
     UserPasswordChanged,
@@ -62,6 +63,7 @@ from ledger.intents import (
     ChangePaymentRunStatus,
     ChangeReviewCase,
     ChangeTaxCode,
+    ChangeTenantMasterData,
     ChangeUserRole,
     CreateAccount,
     CreateMatchGroup,
@@ -148,6 +150,11 @@ def decide(
             return _change_api_key(state, intent, now)
         case ChangeUserRole() | DeactivateUser():
             return _change_user(state, intent, now)
+        case ChangeTenantMasterData():
+            if not intent.changes:
+                raise errors.NoChanges("Nothing to change.")
+            event = TenantMasterDataChanged(**stamp_of(intent, now), changes=intent.changes)
+            return Decision(events=(event,), result=Accepted(subject=str(intent.tenant_id)))
         case SetUserPassword():
             if intent.user_id not in state.user_emails:
                 raise errors.UserNotFound("The user does not exist.", user_id=str(intent.user_id))

@@ -68,6 +68,12 @@ class TenantCreated(Event, tag="tenant_created.v1"):
     account_framework: str  # "skr04" | "skr03"
 
 
+class TenantMasterDataChanged(Event, tag="tenant_master_data_changed.v1"):
+    """The tenant's master data after a change by its owner (what `changes` names)."""
+
+    changes: dict[str, str | bool | None]
+
+
 class AccountSpec(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
     number: str
     name: str
@@ -767,6 +773,7 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     PartyDeactivated,
     DatevSettingsChanged,
     InboxAddressAssigned,
+    TenantMasterDataChanged,
     *PERIOD_EVENTS,
 )
 

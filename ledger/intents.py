@@ -169,6 +169,10 @@ class RevokeApiKey(Intent, frozen=True, kw_only=True):
     key_id: UUID
 
 
+class ChangeTenantMasterData(Intent, frozen=True, kw_only=True):
+    changes: dict[str, str | bool | None]
+
+
 class ChangeUserRole(Intent, frozen=True, kw_only=True):
     user_id: UUID
     role: Literal["admin", "member"]
@@ -478,6 +482,7 @@ AnyIntent = (
     | ChangeUserRole
     | DeactivateUser
     | SetUserPassword
+    | ChangeTenantMasterData
     | AssignInboxAddress
     | ReceiveMail
     | ResolveInboxItem

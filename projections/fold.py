@@ -63,6 +63,7 @@ from ledger.events import (
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
+    TenantMasterDataChanged,
     UserCreated,
     UserDeactivated,
     UserRoleChanged,
@@ -83,6 +84,13 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "datev_mandant_number",
         "datev_account_length",
         "inbox_address",
+        "street",
+        "zip",
+        "city",
+        "country",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
     ),
     "users": ("id", "tenant_id", "email", "name", "role", "is_active", "created_at"),
     "api_keys": (
@@ -468,8 +476,17 @@ def changes_of(event: Event, position: int) -> Iterable[Change]:
                     None,
                     None,
                     None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
                 ),
             )
+        case TenantMasterDataChanged():
+            yield Update("tenants", (event.tenant_id,), dict(event.changes))
         case InboxAddressAssigned():
             yield Update("tenants", (event.tenant_id,), {"inbox_address": event.address})
         case InboxItemReceived():

@@ -110,6 +110,26 @@ class DatevSettingsOut(Out, kw_only=True):
     account_length: int
 
 
+OptionalText = Annotated[str, Meta(min_length=1, max_length=200, pattern=NO_NUL_PATTERN)]
+
+
+class TenantPatchIn(Wire, kw_only=True):
+    """Partial: absent fields stay, `null` clears (not the company name)."""
+
+    company_name: OptionalText | msgspec.UnsetType = msgspec.UNSET
+    legal_form: OptionalText | msgspec.UnsetType | None = msgspec.UNSET
+    tax_id: Annotated[str, Meta(max_length=30)] | msgspec.UnsetType | None = msgspec.UNSET
+    vat_id: Annotated[str, Meta(max_length=20)] | msgspec.UnsetType | None = msgspec.UNSET
+    vat_registered: bool | msgspec.UnsetType = msgspec.UNSET
+    street: OptionalText | msgspec.UnsetType | None = msgspec.UNSET
+    zip: Annotated[str, Meta(max_length=10)] | msgspec.UnsetType | None = msgspec.UNSET
+    city: OptionalText | msgspec.UnsetType | None = msgspec.UNSET
+    country: Annotated[str, Meta(pattern=r"^[A-Z]{2}$")] | msgspec.UnsetType | None = msgspec.UNSET
+    contact_name: OptionalText | msgspec.UnsetType | None = msgspec.UNSET
+    contact_phone: Annotated[str, Meta(max_length=40)] | msgspec.UnsetType | None = msgspec.UNSET
+    contact_email: Annotated[str, Meta(max_length=254)] | msgspec.UnsetType | None = msgspec.UNSET
+
+
 class TenantOut(Out, kw_only=True):
     id: UUID
     company_name: str
@@ -120,3 +140,10 @@ class TenantOut(Out, kw_only=True):
     vat_registered: bool
     account_framework: Literal["skr04", "skr03"]
     datev: DatevSettingsOut | None  # null until set (PUT /v1/tenant/datev)
+    street: str | None
+    zip: str | None
+    city: str | None
+    country: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None

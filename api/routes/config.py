@@ -9,17 +9,20 @@ from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from api import convert
 from api.auth import Caller
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from ledger.intents import (
     UNSET_FIELD,
     ChangeTaxCode,
+    ChangeTenantMasterData,
     DeactivateTaxCode,
     DefineTaxCode,
     SetDatevSettings,
 )
 from ledger.money import percent_from_rate_bp, rate_bp_from_percent
+from ledger.parties import normalised_vat_id
 from projections import queries
 from schemas.config import (
     CreateTaxCodeIn,
@@ -31,6 +34,7 @@ from schemas.config import (
     TaxCodePatchedOut,
     TaxCodesOut,
     TenantOut,
+    TenantPatchIn,
 )
 
 TaxCodePath = Annotated[str, PathParameter(max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
@@ -193,6 +197,27 @@ async def put_datev_settings(
     return await _tenant(ledger, caller)
 
 
+@patch("/tenant", operation_id="PatchTenant", opt={"scope": "config:write"}, tags=["Config"])
+async def patch_tenant(
+    data: JSONBody[TenantPatchIn],
+    caller: NamedDependency[Caller],
+    ledger: NamedDependency[Ledger],
+) -> TenantOut:
+    """Change the tenant's master data (name, legal form, tax number, VAT ID, address,
+    contact) — only the owner, logged in; never with an API key (reference §3.7)."""
+    if not (caller.session and caller.role == "owner"):
+        raise ApiError(
+            "FORBIDDEN",
+            "Only the owner, logged in (POST /v1/auth/login), changes the tenant's master "
+            "data; API keys cannot.",
+        )
+    changes = convert.given_fields(data)
+    if changes.get("vat_id"):
+        changes["vat_id"] = normalised_vat_id(changes["vat_id"])
+    await ledger.writers.submit_one(ChangeTenantMasterData(**caller.stamp(), changes=changes))
+    return await _tenant(ledger, caller)
+
+
 async def _tenant(ledger: Ledger, caller: Caller) -> TenantOut:
     async with ledger.pool.acquire() as conn:
         row = await queries.tenant(conn, caller.tenant_id)
@@ -217,6 +242,18 @@ async def _tenant(ledger: Ledger, caller: Caller) -> TenantOut:
         vat_registered=row["vat_registered"],
         account_framework=row["account_framework"],
         datev=datev,
+        **{
+            name: row[name]
+            for name in (
+                "street",
+                "zip",
+                "city",
+                "country",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+            )
+        },
     )
 
 
@@ -227,4 +264,5 @@ ROUTES = [
     delete_tax_code,
     get_tenant,
     put_datev_settings,
+    patch_tenant,
 ]

@@ -42,9 +42,9 @@ async def e_invoice(
     (`xrechnung-cii`, `xrechnung-ubl`). What the master data lacks for the format is named:
     422 `EINVOICE_INCOMPLETE`."""
     parsed = convert.require_uuid(invoice_id, "invoice")
-    invoice = await _einvoice_of(ledger, caller, parsed)
+    invoice, contact = await _einvoice_of(ledger, caller, parsed)
     guideline = XRECHNUNG_CII if format.startswith("xrechnung") else "urn:cen.eu:en16931:2017"
-    missing = problems(invoice, guideline=guideline)
+    missing = problems(invoice, guideline=guideline, seller_contact=contact)
     if missing:
         raise ApiError(
             "EINVOICE_INCOMPLETE",
@@ -53,11 +53,12 @@ async def e_invoice(
             problems=list(missing),
         )
     if format == "zugferd":
-        content, media, suffix = to_zugferd_pdf(invoice), "application/pdf", "pdf"
+        content = to_zugferd_pdf(invoice, seller_contact=contact)
+        media, suffix = "application/pdf", "pdf"
     elif format == "xrechnung-cii":
-        content, media, suffix = to_cii(invoice), "application/xml", "xml"
+        content, media, suffix = to_cii(invoice, seller_contact=contact), "application/xml", "xml"
     else:
-        content, media, suffix = to_ubl(invoice), "application/xml", "xml"
+        content, media, suffix = to_ubl(invoice, seller_contact=contact), "application/xml", "xml"
     name = f"{format}-{invoice.number}.{suffix}".replace("/", "-")
     return Response(
         content,
@@ -66,7 +67,9 @@ async def e_invoice(
     )
 
 
-async def _einvoice_of(ledger: Ledger, caller: Caller, invoice_id) -> EInvoice:
+async def _einvoice_of(
+    ledger: Ledger, caller: Caller, invoice_id
+) -> tuple[EInvoice, tuple[str, str, str] | None]:
     async with ledger.pool.acquire() as conn:
         row = await conn.fetchrow(
             "select * from invoices where tenant_id = $1 and id = $2 and direction = 'outgoing'",
@@ -107,7 +110,9 @@ async def _einvoice_of(ledger: Ledger, caller: Caller, invoice_id) -> EInvoice:
         sums[0] += net
         sums[1] += line["tax_amount_cents"]
     net_total = sum(s[0] for s in breakdown.values())
-    return EInvoice(
+    contact_fields = (tenant["contact_name"], tenant["contact_phone"], tenant["contact_email"])
+    contact = contact_fields if all(contact_fields) else None
+    invoice = EInvoice(
         syntax="cii",
         specification=None,
         profile="en16931",
@@ -121,7 +126,13 @@ async def _einvoice_of(ledger: Ledger, caller: Caller, invoice_id) -> EInvoice:
             name=tenant["company_name"],
             vat_id=tenant["vat_id"],
             tax_number=tenant["tax_id"],
-            address=Address(country=SELLER_COUNTRY),
+            address=Address(
+                street=tenant["street"],
+                postcode=tenant["zip"],
+                city=tenant["city"],
+                country=tenant["country"] or SELLER_COUNTRY,
+            ),
+            electronic_address=tenant["contact_email"],
         ),
         buyer=Party(
             name=party["name"],
@@ -158,6 +169,7 @@ async def _einvoice_of(ledger: Ledger, caller: Caller, invoice_id) -> EInvoice:
         ibans=tuple(r["iban"] for r in ibans[:1]),
         notes=(),
     )
+    return invoice, contact
 
 
 ROUTES = [e_invoice]

@@ -222,12 +222,21 @@ GRANTS = [
 ]
 
 
+# Routes an API key never passes, whatever its scopes: the owner's session only (§3.7).
+SESSION_ONLY_ROUTES = frozenset({"PATCH /v1/tenant"})
+
+
 @pytest.mark.parametrize(("route", "scope"), GRANTS)
 async def test_a_granting_scope_passes_the_guard(
     client: httpx.AsyncClient, keyring: KeyRing, route: Route, scope: str
 ):
-    """Past the guard the sample request meets validation or lookup (400/404), never 401/403."""
+    """Past the guard the sample request meets validation or lookup (400/404), never 401/403
+    — except where only the owner's session may act."""
     response = await call(client, route, await keyring.headers(scope))
+    if route.id in SESSION_ONLY_ROUTES:
+        error_details(response, 403, "FORBIDDEN")
+        assert "logged in" in response.json()["error"]["message"]
+        return
     assert response.status_code not in (401, 403), response.text
     assert response.status_code < 500, response.text
 

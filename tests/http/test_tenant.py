@@ -26,6 +26,13 @@ TENANT_FIELDS = {
     "vat_registered",
     "account_framework",
     "datev",
+    "street",
+    "zip",
+    "city",
+    "country",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 }
 
 
@@ -84,8 +91,47 @@ async def test_every_key_of_a_tenant_sees_that_tenant(tenant: Tenant):
     assert body["id"] == str(tenant.tenant_id)
 
 
-async def test_writing_the_tenant_with_an_api_key_is_not_offered(tenant: Tenant):
-    """The reference reserves master-data changes to the owner's browser session."""
+async def test_writing_the_tenant_with_an_api_key_is_forbidden(tenant: Tenant):
+    """The reference reserves master-data changes to the owner's session (not API keys)."""
     response = await tenant.patch("/v1/tenant", {"company_name": "Übernommen GmbH"})
-    error_details(response, 405, "METHOD_NOT_ALLOWED")
+    error_details(response, 403, "FORBIDDEN")
     assert (await tenant_of(tenant))["company_name"] != "Übernommen GmbH"
+
+
+async def owner_session(tenant: Tenant, password: str = "korrekt Pferd Batterie 42") -> dict:
+    """The owner logged in (the password set through a reset link from the outbox)."""
+    email = await tenant.ledger.pool.fetchval(
+        "select email from users where id = $1", tenant.owner_id
+    )
+    await tenant.client.post("/v1/auth/forgot-password", json={"email": email})
+    body = await tenant.ledger.pool.fetchval(
+        "select body from mail_outbox where recipient = $1 order by created_at desc limit 1",
+        email,
+    )
+    token = body.split("token=")[1].split()[0]
+    await tenant.client.post("/v1/auth/setup-password", json={"token": token, "password": password})
+    login = await tenant.client.post("/v1/auth/login", json={"email": email, "password": password})
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def test_only_the_owner_logged_in_changes_the_master_data(tenant: Tenant):
+    change = {"street": "Musterstraße 1", "zip": "10115", "city": "Berlin", "vat_id": "de136695976"}
+    with_key = await tenant.client.patch("/v1/tenant", headers=tenant.headers, json=change)
+    error_details(with_key, 403, "FORBIDDEN")
+
+    headers = await owner_session(tenant)
+    changed = await tenant.client.patch("/v1/tenant", headers=headers, json=change)
+
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert (body["street"], body["zip"], body["city"], body["vat_id"]) == (
+        "Musterstraße 1",
+        "10115",
+        "Berlin",
+        "DE136695976",
+    )
+    error_details(
+        await tenant.client.patch("/v1/tenant", headers=headers, json={}), 400, "NO_CHANGES"
+    )
+    bad = await tenant.client.patch("/v1/tenant", headers=headers, json={"vat_id": "DE123"})
+    error_details(bad, 400, "INVALID_VAT_ID")
