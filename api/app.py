@@ -24,6 +24,8 @@ from api.auth import Caller, authorize, caller_of
 from api.bootstrap import Ledger, open_ledger
 from api.errors import EXCEPTION_HANDLERS, ApiError
 from api.openapi import ERROR_RESPONSES, DecimalSchemaPlugin
+from api.rate_limit import TokenBuckets
+from api.requests import LedgerRequest
 from api.responses import LedgerResponse
 from api.routes import (
     accounts,
@@ -34,6 +36,7 @@ from api.routes import (
     bank_imports,
     bank_transactions,
     config,
+    contact,
     documents,
     einvoice_out,
     exports,
@@ -193,9 +196,12 @@ def create_app(
         *api_keys.ROUTES,
         *users.ROUTES,
         *auth_routes.ROUTES,
+        *contact.ROUTES,
     ]
     for handler in v1_routes:  # every /v1 route answers errors in the one envelope
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
+        if handler.opt.get("public"):  # OpenAPI: no key needed here
+            handler.security = [{}]
     v1 = Router(
         "/v1",
         guards=[authorize],
@@ -206,11 +212,18 @@ def create_app(
     handlers: list[Any] = [health, v1]
     if bench_endpoints:
         handlers.append(bench_noop)
+    rate_limits = (
+        TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        if settings.rate_limit_per_minute > 0
+        else None
+    )
     return Litestar(
         route_handlers=handlers,
+        state=State({"rate_limits": rate_limits}),
         dependencies={"ledger": Provide(provide_ledger, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         response_class=LedgerResponse,
+        request_class=LedgerRequest,
         plugins=[DecimalSchemaPlugin()],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
@@ -228,7 +241,7 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
-        request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
+        request_max_body_size=limits.JSON_BODY_BYTES_DEFAULT,  # routes that take more say so
         # Leave the root logger alone: Litestar's default would print every library's INFO
         # (the embedded server's pg_ctl chatter); our unhandled errors log at ERROR anyway.
         logging_config=LoggingConfig(configure_root_logger=False, log_exceptions="never"),

@@ -23,6 +23,7 @@ from litestar.handlers import BaseRouteHandler
 
 from api.errors import ApiError
 from api.key_cache import KeyCache
+from api.rate_limit import TokenBuckets
 from ledger.events import Actor
 from projections import queries
 
@@ -111,13 +112,30 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     scopes = required_scopes(handler)
     token = _bearer_token(connection.headers.get("authorization"))
     caller = await _caller_for(connection, token)
-    if not any(caller.may(scope) for scope in scopes):
+    _refuse_when_over_limit(connection, caller)
+    self_service = caller.session and handler.opt.get("self_service")
+    if not self_service and not any(caller.may(scope) for scope in scopes):
         raise ApiError(
             "FORBIDDEN",
             f"This API key lacks the scope {' or '.join(scopes)}.",
             required_scopes=list(scopes),
         )
     connection.state.caller = caller
+
+
+def _refuse_when_over_limit(connection: ASGIConnection, caller: Caller) -> None:
+    buckets: TokenBuckets | None = connection.app.state.rate_limits
+    if buckets is None:
+        return
+    wait = buckets.take(caller.key_id)
+    if wait:
+        raise ApiError(
+            "RATE_LIMITED",
+            f"Too many requests with this {'session' if caller.session else 'API key'}: "
+            f"at most {buckets.per_minute} a minute ({buckets.burst} at once). For many "
+            "bookings use POST /v1/bookings/batch.",
+            retry_after=buckets.retry_after(wait),
+        )
 
 
 def _bearer_token(header: str | None) -> str:
@@ -176,9 +194,19 @@ async def _lookup(pool: asyncpg.Pool, key_hash: str) -> Caller:
         key_id=row["id"],
         label=row["label"],
         key_prefix=row["key_prefix"],
-        scopes=frozenset(row["scopes"]),
+        scopes=capped_by_role(row["scopes"], row["role"]),
         expires_at=row["expires_at"],
     )
+
+
+def capped_by_role(key_scopes: list[str], role: str) -> frozenset[str]:
+    """What a key may do: its scopes, but never more than its user's role allows — so a
+    member's key never acts as admin, also when an admin who made it was demoted."""
+    granted = frozenset(key_scopes)
+    allowed = ROLE_SCOPES[role]
+    if "admin" in allowed:
+        return granted
+    return frozenset(s for s in SCOPES if scope_granted(granted, s) and scope_granted(allowed, s))
 
 
 # What a session may do follows the user's role: owners and admins everything, members every

@@ -611,7 +611,7 @@ def inbox_ingest(file: Path, tenant: str | None) -> None:
 
 @main.group()
 def mail() -> None:
-    """Mails the service sends (invitations, password resets)."""
+    """Mails the service sends (invitations, password resets, contact-form copies)."""
 
 
 @mail.command("outbox")
@@ -629,6 +629,30 @@ def mail_outbox(limit: int) -> None:
         sent = row["sent_at"].isoformat() if row["sent_at"] else "not sent (outbox only)"
         click.echo(f"--- {row['created_at'].isoformat()}  to {row['recipient']}  {sent}")
         click.echo(f"Subject: {row['subject']}\n\n{row['body']}")
+
+
+@main.group()
+def contact() -> None:
+    """Messages from the public contact form (POST /v1/contact)."""
+
+
+@contact.command("list")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+def contact_list(limit: int) -> None:
+    """The latest messages, newest first."""
+
+    async def work(ledger: Ledger) -> list[Any]:
+        async with ledger.pool.acquire() as conn:
+            return await conn.fetch(
+                "select * from contact_messages order by received_at desc limit $1", limit
+            )
+
+    for row in run(work):
+        click.echo(
+            f"--- {row['received_at'].isoformat()}  {row['name']} <{row['email']}>"
+            f"  from {row['address']}"
+        )
+        click.echo(f"{row['message']}\n")
 
 
 @main.group("import")

@@ -80,6 +80,7 @@ STATUS_OF_CODE: Final[dict[str, int]] = {
     "NO_LINE_ITEMS": 400,
     "EINVOICE_INCOMPLETE": 422,
     "TOO_MANY_ATTEMPTS": 429,
+    "RATE_LIMITED": 429,
     "INVALID_TOKEN": 400,
     "PASSWORD_POLICY": 400,
     "MIXED_SETTLEMENT_CURRENCY": 400,
@@ -199,13 +200,18 @@ def _problem_text(problem: Any) -> str:
     return str(problem)
 
 
-def http_error_handler(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+def http_error_handler(request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     code = CODE_OF_HTTP_STATUS.get(status, "INVALID_INPUT" if status < 500 else "INTERNAL_ERROR")
     message = str(exc.detail)
+    details: dict[str, Any] = {}
     if isinstance(exc, NotFoundException) and message == "Not Found":
         message = "No such resource."
-    return envelope(status, code, message, headers=exc.headers)
+    limit = request.route_handler.resolve_request_max_body_size() if status == 413 else None
+    if limit:
+        message = f"The request body is larger than this route takes ({limit:,} bytes)."
+        details["max_bytes"] = limit
+    return envelope(status, code, message, details, headers=exc.headers)
 
 
 def undecodable_body_handler(_: Request, exc: UnicodeDecodeError) -> Response[dict[str, Any]]:

@@ -10,21 +10,20 @@ reset request gets the same answer for both.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import smtplib
 import uuid
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Final
-from urllib.parse import urlparse
 from uuid import UUID
 
 import anyio.to_thread
 import asyncpg
 
+from api import throttle
 from api.bootstrap import Ledger
 from api.errors import ApiError
+from api.mailer import public_url, send_mail
+from api.throttle import Allowance
 from ledger.events import Actor
 from ledger.intents import SetUserPassword
 from ledger.passwords import DUMMY_HASH, hash_password, policy_problems, verify
@@ -32,9 +31,12 @@ from ledger.passwords import DUMMY_HASH, hash_password, policy_problems, verify
 SESSION_HOURS: Final = 12
 INVITE_DAYS: Final = 7
 RESET_HOURS: Final = 2
-FAILURES_PER_ACCOUNT: Final = 5  # within the window, then 429
-FAILURES_PER_ADDRESS: Final = 20
-FAILURE_WINDOW: Final = timedelta(minutes=15)
+# Failed logins per account and per network address, then 429 (docs/api.md); reset requests
+# likewise, so the reset form cannot flood a mailbox.
+LOGIN_FAILURES_PER_ACCOUNT: Final = Allowance("login:email", 5, timedelta(minutes=15))
+LOGIN_FAILURES_PER_ADDRESS: Final = Allowance("login:ip", 20, timedelta(minutes=15))
+RESETS_PER_ACCOUNT: Final = Allowance("reset:email", 3, timedelta(hours=1))
+RESETS_PER_ADDRESS: Final = Allowance("reset:ip", 10, timedelta(hours=1))
 SESSION_PATTERN_PREFIX: Final = "ls_"
 
 
@@ -50,8 +52,8 @@ async def login(
     ledger: Ledger, email: str, password: str, client_address: str, tenant_id: UUID | None
 ) -> tuple[str, datetime, asyncpg.Record]:
     """A new session for the user with this e-mail and password."""
-    keys = [f"email:{email.strip().lower()}", f"ip:{client_address}"]
-    await _refuse_when_throttled(ledger, keys)
+    counted = [(LOGIN_FAILURES_PER_ACCOUNT, email), (LOGIN_FAILURES_PER_ADDRESS, client_address)]
+    await throttle.refuse_when_over(ledger, counted, "Too many failed logins; try again later.")
     async with ledger.pool.acquire() as conn:
         candidates = await conn.fetch(
             "select u.*, c.password_hash from users u"
@@ -68,7 +70,7 @@ async def login(
         if ok and stored is not None:
             matching.append(user)
     if len(matching) != 1:  # none, or the same address and password in several tenants
-        await _note_failure(ledger, keys)
+        await throttle.note(ledger, counted)
         raise ApiError(
             "UNAUTHORIZED",
             "E-mail address or password is wrong"
@@ -132,7 +134,13 @@ async def issue_token(
     await send_mail(ledger, email, subject, body)
 
 
-async def request_reset(ledger: Ledger, email: str) -> None:
+async def request_reset(ledger: Ledger, email: str, client_address: str) -> None:
+    """Count the request whether or not the address has an account, then mail the reset link
+    to each account it has (one per tenant) — delivered in the background, so the answer
+    takes as long either way."""
+    counted = [(RESETS_PER_ACCOUNT, email), (RESETS_PER_ADDRESS, client_address)]
+    await throttle.refuse_when_over(ledger, counted, "Too many reset requests; try again later.")
+    await throttle.note(ledger, counted)
     async with ledger.pool.acquire() as conn:
         users = await conn.fetch(
             "select id, tenant_id, email from users where lower(email) = lower($1) and is_active",
@@ -193,72 +201,6 @@ async def set_password(ledger: Ledger, token: str, password: str) -> None:
     )
     if ledger.key_cache is not None:
         ledger.key_cache.drop_tenant(row["tenant_id"])
-
-
-async def send_mail(ledger: Ledger, recipient: str, subject: str, body: str) -> None:
-    """Into the outbox; and by SMTP when LEDGER_SMTP_URL (smtp://host:port) is set."""
-    mail_id = uuid.uuid4()
-    async with ledger.pool.acquire() as conn:
-        await conn.execute(
-            "insert into mail_outbox (id, recipient, subject, body, created_at)"
-            " values ($1, $2, $3, $4, $5)",
-            mail_id,
-            recipient,
-            subject,
-            body,
-            ledger.clock(),
-        )
-    url = os.environ.get("LEDGER_SMTP_URL")
-    if not url:
-        return
-    message = EmailMessage()
-    message["From"] = os.environ.get("LEDGER_MAIL_FROM", "ledger@localhost")
-    message["To"], message["Subject"] = recipient, subject
-    message.set_content(body)
-    parsed = urlparse(url)
-
-    def deliver() -> None:
-        with smtplib.SMTP(parsed.hostname or "localhost", parsed.port or 25, timeout=30) as smtp:
-            smtp.send_message(message)
-
-    await anyio.to_thread.run_sync(deliver)
-    async with ledger.pool.acquire() as conn:
-        await conn.execute(
-            "update mail_outbox set sent_at = $2 where id = $1", mail_id, ledger.clock()
-        )
-
-
-def public_url() -> str:
-    return os.environ.get("LEDGER_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
-async def _refuse_when_throttled(ledger: Ledger, keys: list[str]) -> None:
-    since = ledger.clock() - FAILURE_WINDOW
-    async with ledger.pool.acquire() as conn:
-        rows = await conn.fetch(
-            "select key, count(*) as failures, min(at) as first from auth_failures"
-            " where key = any($1::text[]) and at > $2 group by key",
-            keys,
-            since,
-        )
-    for row in rows:
-        limit = FAILURES_PER_ACCOUNT if row["key"].startswith("email:") else FAILURES_PER_ADDRESS
-        if row["failures"] >= limit:
-            retry = row["first"] + FAILURE_WINDOW - ledger.clock()
-            raise ApiError(
-                "TOO_MANY_ATTEMPTS",
-                "Too many failed logins; try again later.",
-                retry_after=max(1, int(retry.total_seconds()) + 1),
-            )
-
-
-async def _note_failure(ledger: Ledger, keys: list[str]) -> None:
-    now = ledger.clock()
-    async with ledger.pool.acquire() as conn:
-        await conn.executemany(
-            "insert into auth_failures (key, at) values ($1, $2)", [(key, now) for key in keys]
-        )
-        await conn.execute("delete from auth_failures where at < $1", now - FAILURE_WINDOW * 4)
 
 
 def session_expiry(now: datetime | None = None) -> datetime:

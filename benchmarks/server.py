@@ -104,6 +104,7 @@ class LedgerServer:
             "LEDGER_HOST": HOST,
             "LEDGER_PORT": str(self.port),
             "LEDGER_LOG_LEVEL": "warning",
+            "LEDGER_RATE_LIMIT": "0",  # the load is the point here, not the limiter
         }
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

@@ -22,8 +22,17 @@ IDEMPOTENCY_KEY_CHARS_MAX: Final = 255
 OPENING_BALANCES_MAX: Final = 2_000
 BULK_BOOKINGS_MAX: Final = 1_000
 AMOUNT_MAX_TEXT: Final = "999999999999.99"
+# Request bodies (docs/api.md, "Abuse protection"): each route reads at most this much.
+PUBLIC_BODY_BYTES_MAX: Final = 16_384  # login, password links, the contact form
+JSON_BODY_BYTES_DEFAULT: Final = 262_144  # every other JSON route that does not say otherwise
 BOOKING_BODY_BYTES_MAX: Final = 1_048_576  # one booking of 500 lines fits easily
+LIST_BODY_BYTES_MAX: Final = 4_194_304  # up to 1,000 rows: statement lines, invoice lines, …
 BULK_BODY_BYTES_MAX: Final = 33_554_432  # 1,000 bookings
+# No route takes free-form JSON: every body is a typed struct without `Any` or recursion, so
+# nesting deeper than the type is refused at the first level that does not fit, and runaway
+# nesting before it is decoded (api/requests.py). No route's type goes deeper than this
+# (checked for every route by tests/http/test_abuse.py).
+JSON_DEPTH_MAX: Final = 6
 JOURNAL_PAGE_MAX: Final = 1_000
 JOURNAL_PAGE_DEFAULT: Final = 200
 ACCOUNTS_PAGE_MAX: Final = 500

@@ -9,6 +9,7 @@ the database safely because every test works in tenants of its own.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 import uuid
@@ -22,10 +23,12 @@ import asyncpg
 import httpx
 import msgspec
 import pytest
+from litestar import Litestar
 
 from api.app import create_app
 from api.auth import SCOPES
 from api.bootstrap import IssuedKey, Ledger, create_tenant, create_user, issue_key, open_ledger
+from api.sessions import issue_token
 from api.settings import Settings
 from ledger.events import BookingPosted, decode_event, encode_event
 from ledger.postgres import EmbeddedPostgres, database_url_with_name, migrate
@@ -107,6 +110,8 @@ def settings_for(url: str) -> Settings:
         port=0,
         pool_size=10,
         log_level="warning",
+        # Tests post as fast as they can; the limiter has tests of its own (test_abuse.py).
+        rate_limit_per_minute=0,
     )
 
 
@@ -140,14 +145,41 @@ async def ledger(database_url: str) -> AsyncIterator[Ledger]:
     await opened.close()
 
 
-@pytest.fixture(scope="session")
-async def client(ledger: Ledger) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app over ASGI, on the test's own event loop (asyncpg pools are loop-bound)."""
-    app = create_app(settings_for(ledger.database_url), ledger=ledger, bench_endpoints=True)
-    app.state.ledger = ledger  # what the lifespan does; the test session owns the ledger
+def serve(ledger: Ledger, settings: Settings | None = None) -> Litestar:
+    """The real app on the session's ledger (what the lifespan does; the test session owns
+    the ledger)."""
+    app = create_app(
+        settings or settings_for(ledger.database_url), ledger=ledger, bench_endpoints=True
+    )
+    app.state.ledger = ledger
     app.state.pool = ledger.pool
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://ledger.test") as http:
+    return app
+
+
+def asgi_client(app: Litestar, address: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A client of the app over ASGI, on the test's own event loop (asyncpg pools are
+    loop-bound), calling from this network address."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://ledger.test")
+
+
+@pytest.fixture(scope="session")
+def app(ledger: Ledger) -> Litestar:
+    return serve(ledger)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def visitor(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A client from a network address of its own, so what one test counts per address
+    (failed logins, reset requests, contact messages) does not throttle another."""
+    address = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+    async with asgi_client(app, address) as http:
         yield http
 
 
@@ -196,6 +228,28 @@ class Tenant:
         )
         return {"Authorization": f"Bearer {key.secret}"}
 
+    async def session(self, user_id: UUID | None = None) -> dict[str, str]:
+        """Headers of a login session of this user (default: the owner), with the password
+        set through a one-time link from the outbox, as a user sets it."""
+        user = user_id or self.owner_id
+        email = await self.ledger.pool.fetchval("select email from users where id = $1", user)
+        await issue_token(self.ledger, self.tenant_id, user, email, "reset")
+        body = await self.ledger.pool.fetchval(
+            "select body from mail_outbox where recipient = $1 order by created_at desc limit 1",
+            email,
+        )
+        token = body.split("token=")[1].split()[0]
+        setup = {"token": token, "password": SESSION_PASSWORD}
+        assert (await self.client.post("/v1/auth/setup-password", json=setup)).status_code == 200
+        credentials = {
+            "email": email,
+            "password": SESSION_PASSWORD,
+            "tenant_id": str(self.tenant_id),
+        }
+        login = await self.client.post("/v1/auth/login", json=credentials)
+        assert login.status_code == 200, login.text
+        return {"Authorization": f"Bearer {login.json()['token']}"}
+
     async def add_user(self, role: str = "member") -> UUID:
         return await create_user(
             self.ledger,
@@ -243,6 +297,7 @@ async def skr03_tenant(ledger: Ledger, client: httpx.AsyncClient) -> Tenant:
 
 
 ALL_SCOPES = SCOPES
+SESSION_PASSWORD = "korrekt Pferd Batterie 42"
 
 
 def booking(

@@ -1,6 +1,7 @@
-"""API keys (scope admin): list, create (the secret shown once), read, change (name, scopes,
-expiry) and revoke. A key never gets a scope its creator lacks; members see and manage only
-their own keys, owners and admins all of the tenant's."""
+"""API keys (scope admin, or a user's own login session): list, create (the secret shown
+once), read, change (name, scopes, expiry) and revoke. A key never gets a scope its creator
+lacks (a member's never `admin`); members see and manage only their own keys, owners and
+admins all of the tenant's."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from ledger.intents import ChangeApiKey
 from schemas.api_keys import ApiKeyCreatedOut, ApiKeyIn, ApiKeyOut, ApiKeyPatchIn, ApiKeysOut
 
 TAGS = ["Access"]
-ADMIN = {"scope": "admin"}
+# Every user manages their own keys from their login session (members too); with an API key
+# it takes the admin scope. Owners and admins see and manage every key of the tenant.
+ADMIN = {"scope": "admin", "self_service": True}
 MANAGES_ALL = frozenset({"owner", "admin"})
 _KEY_COLUMNS = (
     "select k.*, u.email, g.last_used_at from api_keys k join users u on u.id = k.user_id"

@@ -10,20 +10,31 @@ from litestar.params import JSONBody
 from api.bootstrap import Ledger
 from api.errors import ApiError
 from api.sessions import login, logout, request_reset, set_password
+from api.throttle import client_address
+from schemas import limits
 from schemas.auth import ForgotIn, LoginIn, OkOut, SessionOut, SessionUserOut, SetupPasswordIn
 
 TAGS = ["Access"]
 PUBLIC = {"public": True}
+BODY_MAX = limits.PUBLIC_BODY_BYTES_MAX
 
 
-@post("/auth/login", operation_id="Login", opt=PUBLIC, status_code=200, tags=TAGS)
+@post(
+    "/auth/login",
+    operation_id="Login",
+    opt=PUBLIC,
+    status_code=200,
+    tags=TAGS,
+    request_max_body_size=BODY_MAX,
+)
 async def post_login(
     data: JSONBody[LoginIn], request: Request, ledger: NamedDependency[Ledger]
 ) -> SessionOut:
     """A session token for e-mail and password; it works as a Bearer like an API key, with the
     user's role. Wrong or unknown: 401 (the same either way); too many failures: 429."""
-    address = request.client.host if request.client else "unknown"
-    token, expires, user = await login(ledger, data.email, data.password, address, data.tenant_id)
+    token, expires, user = await login(
+        ledger, data.email, data.password, client_address(request), data.tenant_id
+    )
     return SessionOut(
         token=token,
         expires_at=expires,
@@ -33,7 +44,14 @@ async def post_login(
     )
 
 
-@post("/auth/logout", operation_id="Logout", opt=PUBLIC, status_code=200, tags=TAGS)
+@post(
+    "/auth/logout",
+    operation_id="Logout",
+    opt=PUBLIC,
+    status_code=200,
+    tags=TAGS,
+    request_max_body_size=BODY_MAX,
+)
 async def post_logout(request: Request, ledger: NamedDependency[Ledger]) -> OkOut:
     """End the session whose token is the Bearer; it is refused from the next request on."""
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
@@ -44,17 +62,32 @@ async def post_logout(request: Request, ledger: NamedDependency[Ledger]) -> OkOu
 
 
 @post(
-    "/auth/forgot-password", operation_id="ForgotPassword", opt=PUBLIC, status_code=202, tags=TAGS
+    "/auth/forgot-password",
+    operation_id="ForgotPassword",
+    opt=PUBLIC,
+    status_code=202,
+    tags=TAGS,
+    request_max_body_size=BODY_MAX,
 )
-async def forgot_password(data: JSONBody[ForgotIn], ledger: NamedDependency[Ledger]) -> OkOut:
-    """Mail a reset link if the address has an account — the answer is the same either way."""
-    await request_reset(ledger, data.email)
+async def forgot_password(
+    data: JSONBody[ForgotIn], request: Request, ledger: NamedDependency[Ledger]
+) -> OkOut:
+    """Mail a reset link if the address has an account — the answer is the same either way;
+    too many requests for an address or from a network address: 429."""
+    await request_reset(ledger, data.email, client_address(request))
     return OkOut(
         ok=True, message="If the address has an account, a mail with a link is on its way."
     )
 
 
-@post("/auth/setup-password", operation_id="SetupPassword", opt=PUBLIC, status_code=200, tags=TAGS)
+@post(
+    "/auth/setup-password",
+    operation_id="SetupPassword",
+    opt=PUBLIC,
+    status_code=200,
+    tags=TAGS,
+    request_max_body_size=BODY_MAX,
+)
 async def setup_password(data: JSONBody[SetupPasswordIn], ledger: NamedDependency[Ledger]) -> OkOut:
     """Set the password with the one-time token from an invitation or reset mail; the user's
     other sessions end."""

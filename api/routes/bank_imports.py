@@ -28,6 +28,7 @@ from ledger.statements.csv_files import GERMAN_BANK, CsvLayout
 from ledger.statements.errors import StatementInvalid
 from ledger.statements.files import read_statements
 from projections import bank_accounts as bank_account_queries
+from schemas import limits
 from schemas.bank_transactions import (
     BankImportIn,
     BankImportOut,
@@ -69,6 +70,7 @@ async def import_rows(
     opt=WRITE,
     status_code=201,
     tags=TAGS,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
 )
 async def import_json(
     data: JSONBody[BankImportIn], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]

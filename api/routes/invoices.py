@@ -167,7 +167,14 @@ def routes_for(
         invoices = [summary_out(**_summary_values(row, party)) for row in rows]
         return page_out(invoices=invoices, total=total, limit=limit, offset=offset)
 
-    @post(f"/{path}", operation_id=f"Post{name}", opt=write, status_code=201, tags=tags)
+    @post(
+        f"/{path}",
+        operation_id=f"Post{name}",
+        opt=write,
+        status_code=201,
+        tags=tags,
+        request_max_body_size=limits.LIST_BODY_BYTES_MAX,
+    )
     async def create_invoice(
         data: JSONBody[body],  # type: ignore[valid-type]
         caller: NamedDependency[Caller],
@@ -263,7 +270,13 @@ def routes_for(
     ) -> invoice_out:  # type: ignore[valid-type]
         return await read_invoice(ledger, caller, convert.require_uuid(invoice_id, "invoice"))
 
-    @patch(f"/{path}/{{invoice_id:str}}", operation_id=f"Patch{name}", opt=write, tags=tags)
+    @patch(
+        f"/{path}/{{invoice_id:str}}",
+        operation_id=f"Patch{name}",
+        opt=write,
+        tags=tags,
+        request_max_body_size=limits.LIST_BODY_BYTES_MAX,
+    )
     async def change_invoice(
         invoice_id: FromPath[str],
         data: JSONBody[InvoicePatchIn],

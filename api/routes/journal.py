@@ -148,7 +148,7 @@ async def post_bookings_batch(
     opt={"scope": "journal:write"},
     status_code=200,  # the reference documents 200 here (201 for a new booking)
     tags=["Journal"],
-    request_max_body_size=limits.BOOKING_BODY_BYTES_MAX,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
 )
 async def post_opening_balances(
     data: JSONBody[OpeningBalancesIn],

@@ -23,6 +23,7 @@ from ledger.intents import (
     UnmatchMatchGroup,
 )
 from ledger.money import cents_to_decimal
+from schemas import limits
 from schemas.match_groups import (
     AdjustmentOut,
     AllocationOut,
@@ -46,6 +47,7 @@ _settlements = msgspec.json.Decoder(tuple[Settlement, ...])
     opt=WRITE,
     status_code=201,
     tags=TAGS,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
 )
 async def create_group(
     data: JSONBody[MatchGroupIn], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]

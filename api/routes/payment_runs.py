@@ -19,6 +19,7 @@ from ledger.intents import ChangePaymentRunStatus, CreatePaymentRun
 from ledger.money import cents_to_decimal
 from projections import payment_runs as queries
 from projections.sepa import render
+from schemas import limits
 from schemas.payment_runs import (
     EligibleInvoiceOut,
     EligibleInvoicesOut,
@@ -141,7 +142,14 @@ async def eligible_invoices(
     )
 
 
-@post("/payment-runs", operation_id="PostPaymentRun", opt=WRITE, status_code=201, tags=TAGS)
+@post(
+    "/payment-runs",
+    operation_id="PostPaymentRun",
+    opt=WRITE,
+    status_code=201,
+    tags=TAGS,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
+)
 async def create_run(
     data: JSONBody[PaymentRunIn], caller: NamedDependency[Caller], ledger: NamedDependency[Ledger]
 ) -> PaymentRunOut:

@@ -23,6 +23,7 @@ from ledger.intents import (
 )
 from ledger.money import cents_to_decimal
 from projections.suggestions import suggestions
+from schemas import limits
 from schemas.bank_transactions import (
     BankTransactionOut,
     BatchReconciledOut,
@@ -99,6 +100,7 @@ async def reconcile(
     opt=WRITE,
     status_code=200,
     tags=TAGS,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
 )
 async def batch_reconcile(
     data: JSONBody[BatchReconcileIn],

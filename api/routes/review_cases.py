@@ -20,6 +20,7 @@ from api.errors import ApiError
 from ledger.inbox.review import ReviewInvoice, ReviewLine
 from ledger.intents import ApproveReviewCase, ChangeReviewCase, RejectReviewCase
 from ledger.money import cents_to_decimal
+from schemas import limits
 from schemas.review_cases import (
     ApprovedOut,
     LineItemOut,
@@ -76,7 +77,13 @@ async def get_case(
     return await _case(ledger, caller, convert.require_uuid(case_id, "review case"))
 
 
-@patch("/invoice-review-cases/{case_id:str}", operation_id="PatchReviewCase", opt=WRITE, tags=TAGS)
+@patch(
+    "/invoice-review-cases/{case_id:str}",
+    operation_id="PatchReviewCase",
+    opt=WRITE,
+    tags=TAGS,
+    request_max_body_size=limits.LIST_BODY_BYTES_MAX,
+)
 async def patch_case(
     case_id: FromPath[str],
     data: JSONBody[ReviewCasePatchIn],

@@ -3,12 +3,10 @@ revoked — each change effective on the next request; members see only their ow
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
-from api.bootstrap import create_user, issue_key
+from api.bootstrap import issue_key
 from tests.conftest import Tenant, error_details
 
 
@@ -82,23 +80,17 @@ async def test_a_key_with_unknown_scopes_or_a_past_expiry_is_refused(tenant: Ten
     error_details(response, 400, code)
 
 
-async def test_a_member_sees_and_manages_only_their_own_keys(tenant: Tenant):
+async def test_a_member_manages_only_their_own_keys_from_their_session(tenant: Tenant):
     owners = await create(tenant)
-    member = await create_user(
-        tenant.ledger,
-        tenant.tenant_id,
-        email=f"m-{uuid.uuid4().hex[:6]}@example.test",
-        name="Mitglied",
-        role="member",
+    headers = await tenant.session(await tenant.add_user("member"))
+    mine = await tenant.client.post(
+        "/v1/api-keys", headers=headers, json={"name": "Mein Tool", "scopes": ["journal:write"]}
     )
-    members_key = await issue_key(
-        tenant.ledger, tenant.tenant_id, member, label="Member admin", scopes=("admin",)
-    )
-    headers = {"Authorization": f"Bearer {members_key.secret}"}
+    assert mine.status_code == 201, mine.text
 
     listed = (await tenant.client.get("/v1/api-keys", headers=headers)).json()["api_keys"]
 
-    assert [k["name"] for k in listed] == ["Member admin"]
+    assert [k["name"] for k in listed] == ["Mein Tool"]
     foreign = await tenant.client.get(f"/v1/api-keys/{owners['id']}", headers=headers)
     error_details(foreign, 404, "API_KEY_NOT_FOUND")
     error_details(
@@ -106,3 +98,43 @@ async def test_a_member_sees_and_manages_only_their_own_keys(tenant: Tenant):
         404,
         "API_KEY_NOT_FOUND",
     )
+
+
+async def test_a_member_cannot_escalate_to_admin(tenant: Tenant):
+    member = await tenant.add_user("member")
+    headers = await tenant.session(member)
+    key = await create(tenant)  # the owner's
+
+    generalschluessel = {"name": "Generalschlüssel", "scopes": ["admin"]}
+    created = await tenant.client.post("/v1/api-keys", headers=headers, json=generalschluessel)
+    assert error_details(created, 403, "FORBIDDEN") == {"scopes": ["admin"]}
+    owners = f"/v1/api-keys/{key['id']}"
+    hijacked = await tenant.client.patch(owners, headers=headers, json={"scopes": ["admin"]})
+    error_details(hijacked, 404, "API_KEY_NOT_FOUND")
+    mine = await tenant.client.post(
+        "/v1/api-keys", headers=headers, json={"name": "Tool", "scopes": ["journal:read"]}
+    )
+    widened = await tenant.client.patch(
+        f"/v1/api-keys/{mine.json()['id']}", headers=headers, json={"scopes": ["admin"]}
+    )
+    assert error_details(widened, 403, "FORBIDDEN") == {"scopes": ["admin"]}
+    # A key made outside the API (the CLI) for a member still acts as a member.
+    outside = await issue_key(
+        tenant.ledger, tenant.tenant_id, member, label="CLI", scopes=("admin",)
+    )
+    as_member = {"Authorization": f"Bearer {outside.secret}"}
+    assert (await tenant.client.get("/v1/accounts", headers=as_member)).status_code == 200
+    error_details(await tenant.client.get("/v1/users", headers=as_member), 403, "FORBIDDEN")
+
+
+async def test_a_demoted_admins_keys_lose_admin_on_the_next_request(tenant: Tenant):
+    admin = await tenant.add_user("admin")
+    key = await issue_key(tenant.ledger, tenant.tenant_id, admin, label="Admin", scopes=("admin",))
+    headers = {"Authorization": f"Bearer {key.secret}"}
+    assert (await tenant.client.get("/v1/users", headers=headers)).status_code == 200
+
+    demoted = await tenant.patch(f"/v1/users/{admin}", {"role": "member"})
+
+    assert demoted.status_code == 200, demoted.text
+    error_details(await tenant.client.get("/v1/users", headers=headers), 403, "FORBIDDEN")
+    assert (await tenant.client.get("/v1/accounts", headers=headers)).status_code == 200

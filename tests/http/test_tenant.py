@@ -98,28 +98,12 @@ async def test_writing_the_tenant_with_an_api_key_is_forbidden(tenant: Tenant):
     assert (await tenant_of(tenant))["company_name"] != "Übernommen GmbH"
 
 
-async def owner_session(tenant: Tenant, password: str = "korrekt Pferd Batterie 42") -> dict:
-    """The owner logged in (the password set through a reset link from the outbox)."""
-    email = await tenant.ledger.pool.fetchval(
-        "select email from users where id = $1", tenant.owner_id
-    )
-    await tenant.client.post("/v1/auth/forgot-password", json={"email": email})
-    body = await tenant.ledger.pool.fetchval(
-        "select body from mail_outbox where recipient = $1 order by created_at desc limit 1",
-        email,
-    )
-    token = body.split("token=")[1].split()[0]
-    await tenant.client.post("/v1/auth/setup-password", json={"token": token, "password": password})
-    login = await tenant.client.post("/v1/auth/login", json={"email": email, "password": password})
-    return {"Authorization": f"Bearer {login.json()['token']}"}
-
-
 async def test_only_the_owner_logged_in_changes_the_master_data(tenant: Tenant):
     change = {"street": "Musterstraße 1", "zip": "10115", "city": "Berlin", "vat_id": "de136695976"}
     with_key = await tenant.client.patch("/v1/tenant", headers=tenant.headers, json=change)
     error_details(with_key, 403, "FORBIDDEN")
 
-    headers = await owner_session(tenant)
+    headers = await tenant.session()
     changed = await tenant.client.patch("/v1/tenant", headers=headers, json=change)
 
     assert changed.status_code == 200, changed.text
