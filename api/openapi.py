@@ -40,5 +40,10 @@ ERROR_RESPONSES: Final = {
     403: _error("The key lacks the scope (FORBIDDEN)."),
     404: _error("Not found in this tenant (NOT_FOUND or a more specific code)."),
     409: _error("Conflict: duplicate, already reversed, idempotency key reused, …"),
+    413: _error("The body is larger than this route takes (PAYLOAD_TOO_LARGE, `max_bytes`)."),
+    429: _error(
+        "Too many requests (RATE_LIMITED per key or session; TOO_MANY_ATTEMPTS on the public "
+        "routes); retry after `Retry-After` seconds."
+    ),
     503: _error("Busy or database unavailable; retry after `Retry-After` seconds."),
 }
