@@ -49,6 +49,7 @@ from api.routes import (
     parties,
     payment_runs,
     periods,
+    practice,
     reconciliation,
     reports,
     review_cases,
@@ -209,7 +210,17 @@ def create_app(
         before_request=require_json_body,
         route_handlers=v1_routes,
     )
-    handlers: list[Any] = [health, v1]
+    api_routes = [*practice.ROUTES]
+    for handler in api_routes:
+        handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
+    practice_api = Router(
+        "/api",
+        guards=[authorize],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        before_request=require_json_body,
+        route_handlers=api_routes,
+    )
+    handlers: list[Any] = [health, v1, practice_api]
     if bench_endpoints:
         handlers.append(bench_noop)
     rate_limits = (

@@ -37,6 +37,7 @@ MODULES: Final = (
     "perioden",
     "auswertungen",
     "config",
+    "practice",  # ours: the practice API of a partner firm (docs/api.md, "Practice")
 )
 SCOPES: Final = (
     *(
@@ -210,12 +211,15 @@ def capped_by_role(key_scopes: list[str], role: str) -> frozenset[str]:
 
 
 # What a session may do follows the user's role: owners and admins everything, members every
-# module but access control (docs/api.md, "Login and passwords").
+# module but access control, viewers (invited by a firm to a client entity) read only
+# (docs/api.md, "Login and passwords").
 MEMBER_SCOPES: Final = frozenset(s for s in SCOPES if s != "admin")
+VIEWER_SCOPES: Final = frozenset(s for s in SCOPES if s.endswith(":read"))
 ROLE_SCOPES: Final = {
     "owner": frozenset({"admin"}),
     "admin": frozenset({"admin"}),
     "member": MEMBER_SCOPES,
+    "viewer": VIEWER_SCOPES,
 }
 
 

@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from uuid import UUID
@@ -36,7 +37,12 @@ from api.inbox import ingest_mail
 from api.routes.payment_runs import sepa_export
 from api.settings import Settings
 from ledger.errors import Rejected
-from ledger.intents import ChangePaymentRunStatus, SetDatevSettings
+from ledger.intents import (
+    ChangePaymentRunStatus,
+    EnrollPartnerFirm,
+    LeavePartnerProgramme,
+    SetDatevSettings,
+)
 from ledger.postgres import migrate
 from ledger.verify import verify_closings, verify_tenant
 from projections import queries
@@ -244,6 +250,61 @@ def tenants_datev(tenant: str, berater: int, mandant: int, account_length: int) 
     click.echo(f"DATEV: Berater {berater}, Mandant {mandant}, Sachkontenlänge {account_length}")
 
 
+@tenants.command("partner")
+@click.option("--tenant", required=True, help="Tenant id or company name.")
+@click.option(
+    "--tier",
+    type=click.Choice(["standard", "silver", "gold"]),
+    default="standard",
+    show_default=True,
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0.01),
+    default=120.0,
+    show_default=True,
+    help="Default hourly rate in euros (a time entry may name its own).",
+)
+@click.option("--fee-account", default=None, help="Revenue account [default: 4400 / 8400].")
+@click.option("--tax-code", default="USt19", show_default=True)
+@click.option("--invoice-prefix", default="HON-", show_default=True)
+@click.option("--leave", is_flag=True, help="Leave the partner programme instead.")
+def tenants_partner(
+    tenant: str,
+    tier: str,
+    rate: float,
+    fee_account: str | None,
+    tax_code: str,
+    invoice_prefix: str,
+    leave: bool,
+) -> None:
+    """Enrol the tenant as a partner firm (or change its terms, or --leave): it may then
+    create client entities, record time and bill it (the practice API)."""
+    rate_cents = int((Decimal(str(rate)) * 100).to_integral_value())
+
+    async def work(ledger: Ledger) -> None:
+        tenant_id = await resolve_tenant(ledger, tenant)
+        stamp = {"tenant_id": tenant_id, "actor": cli_actor(), "channel": "cli"}
+        intent = (
+            LeavePartnerProgramme(**stamp)
+            if leave
+            else EnrollPartnerFirm(
+                **stamp,
+                partner_tier=tier,  # type: ignore[arg-type]
+                default_rate_cents=rate_cents,
+                fee_account=fee_account,
+                tax_code=tax_code,
+                invoice_prefix=invoice_prefix,
+            )
+        )
+        await ledger.writers.submit_one(intent)
+
+    run(work)
+    click.echo(
+        "left the partner programme" if leave else f"partner firm ({tier}), {rate:.2f} EUR/h"
+    )
+
+
 @main.group()
 def users() -> None:
     """Create and list users of a tenant."""
@@ -254,7 +315,10 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option(
-    "--role", type=click.Choice(["owner", "admin", "member"]), default="member", show_default=True
+    "--role",
+    type=click.Choice(["owner", "admin", "member", "viewer"]),
+    default="member",
+    show_default=True,
 )
 def users_create(tenant: str, email: str, name: str, role: str) -> None:
     """Add a user to a tenant."""

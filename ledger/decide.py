@@ -40,10 +40,12 @@ from ledger.events import (
     ChartInstalled,
     Event,
     JournalLine,
+    PracticeInvoiceIssued,
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
     TenantMasterDataChanged,
+    TimeEntryInvoiced,
     UserCreated,
     UserDeactivated,
     UserPasswordChanged,
@@ -58,6 +60,7 @@ from ledger.intents import (
     AssignInboxAddress,
     ChangeApiKey,
     ChangeBankAccount,
+    ChangeEngagementStatus,
     ChangeInvoice,
     ChangeParty,
     ChangePaymentRunStatus,
@@ -65,18 +68,26 @@ from ledger.intents import (
     ChangeTaxCode,
     ChangeTenantMasterData,
     ChangeUserRole,
+    CompleteEngagementTask,
     CreateAccount,
+    CreateEngagement,
     CreateMatchGroup,
     CreatePaymentRun,
+    CreateReportLink,
     CreateTenant,
     CreateUser,
     DeactivateParty,
     DeactivateTaxCode,
     DeactivateUser,
     DefineTaxCode,
+    DeleteTime,
     DismissBankTransaction,
+    EnrollPartnerFirm,
     ImportBankTransactions,
+    InvoiceTime,
     IssueApiKey,
+    LeavePartnerProgramme,
+    LinkClientEntity,
     PeriodIntent,
     PostBooking,
     PostOpeningBalances,
@@ -84,12 +95,14 @@ from ledger.intents import (
     ReconcileBankTransaction,
     RecordExtraction,
     RecordInvoice,
+    RecordTime,
     RegisterParty,
     RejectReviewCase,
     ResolveInboxItem,
     Retryable,
     ReverseBooking,
     RevokeApiKey,
+    RevokeReportLink,
     SetBankTransactionEvidence,
     SetDatevSettings,
     SetUserPassword,
@@ -104,6 +117,7 @@ from ledger.money import round_to_cents
 from ledger.outcomes import Accepted, Decision, Posted
 from ledger.pairing import Pair, SelfPairingError, pair_lines
 from ledger.periods import is_fiscal_year_end_month, last_month_of_fiscal_year, period_of
+from ledger.practice import billing, engagements, firms, report_links, time_entries
 from ledger.state import KnownIntent, KnownLine, Lookups, TenantState
 from ledger.tax import SidedLine, TaxCode, expand_lines
 from ledger.taxcodes import system_tax_codes
@@ -210,6 +224,28 @@ def decide(
             return payment_runs.create(state, lookups, intent, today, now)
         case ChangePaymentRunStatus():
             return payment_runs.change_status(lookups, intent, now)
+        case EnrollPartnerFirm():
+            return firms.enroll(state, intent, now)
+        case LeavePartnerProgramme():
+            return firms.leave(state.firm, intent, now)
+        case LinkClientEntity():
+            return firms.link_client(state.firm, intent, now)
+        case RecordTime():
+            return time_entries.record(state.firm, intent, now)
+        case DeleteTime():
+            return time_entries.delete(state.firm, lookups.time_entries, intent, now)
+        case InvoiceTime():
+            return _invoice_time(state, lookups, intent, now)
+        case CreateEngagement():
+            return engagements.create(state.firm, intent, now)
+        case CompleteEngagementTask():
+            return engagements.complete_task(state.firm, lookups.engagements, intent, now, today)
+        case ChangeEngagementStatus():
+            return engagements.change_status(state.firm, lookups.engagements, intent, now)
+        case CreateReportLink():
+            return report_links.create(state.firm, intent, now)
+        case RevokeReportLink():
+            return report_links.revoke(lookups.report_links, intent, now)
         case RecordInvoice() if intent.book:
             return _record_and_book_invoice(state, lookups, intent, now)
         case RecordInvoice():
@@ -325,6 +361,39 @@ def _record_and_book_invoice(
     linked = msgspec.structs.replace(intent, intent_id=event.intent_id, book=False)
     recorded = invoices.record(state, lookups, linked, now)
     return Decision(events=(*booked.events, *recorded.events), result=recorded.result)
+
+
+def _invoice_time(
+    state: TenantState, lookups: Lookups, intent: InvoiceTime, now: datetime
+) -> Decision:
+    """The invoice for a client's time, its booking, and its entries marked invoiced — in one
+    decision. A retry (the same client and entries: the same invoice id) answers the first."""
+    if intent.invoice_id in state.firm.invoices:
+        return Decision(events=(), result=Accepted(subject=str(intent.invoice_id)))
+    record = billing.invoice_for(state, lookups.time_entries, intent)
+    booked = _record_and_book_invoice(state, lookups, record, now)
+    stamp = stamp_of(intent, now)
+    issued = PracticeInvoiceIssued(
+        **stamp,
+        invoice_id=intent.invoice_id,
+        client_entity_id=intent.client_entity_id,
+        party_id=intent.party_id,
+        invoice_number=record.invoice_number,
+        invoice_date=record.invoice_date,
+        entry_ids=intent.entry_ids,
+        total_gross_cents=record.total_gross_cents,
+        line_count=len(record.lines),
+    )
+    marked = []
+    for entry_id in intent.entry_ids:
+        entry = lookups.time_entries[entry_id]
+        lookups.time_entries[entry_id] = msgspec.structs.replace(
+            entry, status="invoiced", invoice_id=intent.invoice_id
+        )
+        marked.append(TimeEntryInvoiced(**stamp, entry_id=entry_id, invoice_id=intent.invoice_id))
+    return Decision(
+        events=(*booked.events, issued, *marked), result=Accepted(subject=str(intent.invoice_id))
+    )
 
 
 def _approve_review_case(

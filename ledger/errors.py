@@ -330,3 +330,44 @@ class Overloaded(Rejected):
     """The tenant's queue is full: the caller should retry later (backpressure)."""
 
     code = "OVERLOADED"
+
+
+# --- practice ------------------------------------------------------------------------------
+
+
+class NotAPartnerFirm(Rejected):
+    """The caller's entity is not an active partner firm: practice routes refuse it."""
+
+    code = "NOT_A_PARTNER_FIRM"
+
+
+class ClientNotFound(Rejected):
+    code = "CLIENT_NOT_FOUND"
+
+
+class TimeEntryNotFound(Rejected):
+    code = "TIME_ENTRY_NOT_FOUND"
+
+
+class TimeEntryInvoiced(Rejected):
+    code = "TIME_ENTRY_INVOICED"
+
+
+class TimeEntryOfOtherClient(Rejected):
+    code = "TIME_ENTRY_OF_OTHER_CLIENT"
+
+
+class TimeEntryNotBillable(Rejected):
+    code = "TIME_ENTRY_NOT_BILLABLE"
+
+
+class EngagementNotFound(Rejected):
+    code = "ENGAGEMENT_NOT_FOUND"
+
+
+class TaskNotFound(Rejected):
+    code = "TASK_NOT_FOUND"
+
+
+class ReportLinkNotFound(Rejected):
+    code = "REPORT_LINK_NOT_FOUND"

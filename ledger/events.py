@@ -129,7 +129,7 @@ class UserCreated(Event, tag="user_created.v1"):
     user_id: UUID
     email: str
     name: str
-    role: Literal["owner", "admin", "member"]
+    role: Literal["owner", "admin", "member", "viewer"]
 
 
 class UserRoleChanged(Event, tag="user_role_changed.v1"):
@@ -646,6 +646,124 @@ class ReviewCaseRejected(Event, tag="review_case_rejected.v1"):
     reason: str | None
 
 
+# --- practice (ledger/practice/): a partner firm's clients, time, engagements, links ---------
+
+PartnerTier = Literal["standard", "silver", "gold"]
+ClientTier = Literal["STARTER", "PROFESSIONAL", "BUSINESS"]
+BillingMode = Literal["consolidated", "client_direct"]
+EngagementType = Literal["bookkeeping", "tax_prep", "advisory", "audit", "other"]
+Recurrence = Literal["monthly", "quarterly", "annual", "none"]
+EngagementStatus = Literal["active", "completed", "cancelled"]
+ReportKind = Literal["balance_sheet", "income_statement", "trial_balance"]
+
+
+class PartnerFirmEnrolled(Event, tag="partner_firm_enrolled.v1"):
+    """The tenant joins the partner programme (or changes its terms): it may manage clients,
+    record time and bill it. Stream: the firm's master data."""
+
+    partner_tier: PartnerTier
+    default_rate_cents: int  # per hour, when a time entry names none
+    fee_account: str  # the revenue account of invoices from time
+    tax_code: str  # the output tax code of those invoices
+    invoice_prefix: str  # invoice numbers: prefix + year + "-" + 5-digit sequence
+
+
+class PartnerFirmLeft(Event, tag="partner_firm_left.v1"):
+    """The tenant leaves the programme: practice routes refuse it from now on."""
+
+
+class ClientEntityLinked(Event, tag="client_entity_linked.v1"):
+    """A client entity (a tenant of its own) managed by the firm. Stream: the firm's master
+    data; the client's books are the client tenant's own streams."""
+
+    link_id: UUID
+    client_entity_id: UUID
+    name: str
+    entity_type: str | None
+    industry: str | None
+    tier: ClientTier
+    billing_mode: BillingMode
+    monthly_fee_cents: int  # the tier's fee when linked (docs/api.md, "Practice")
+
+
+class PracticeInvoiceIssued(Event, tag="practice_invoice_issued.v1"):
+    """The firm billed a client for time entries (the invoice and its booking are their own
+    events of the same decision). Stream: the firm's master data, which numbers them."""
+
+    invoice_id: UUID
+    client_entity_id: UUID
+    party_id: UUID
+    invoice_number: str
+    invoice_date: date
+    entry_ids: tuple[UUID, ...]
+    total_gross_cents: int
+    line_count: int
+
+
+class TimeEntryRecorded(Event, tag="time_entry_recorded.v1"):
+    """Stream: the entry (version 1); deleted or invoiced once (version 2)."""
+
+    entry_id: UUID
+    client_entity_id: UUID
+    work_date: date
+    minutes: int
+    description: str | None
+    billable: bool
+    rate_cents: int  # per hour
+
+
+class TimeEntryDeleted(Event, tag="time_entry_deleted.v1"):
+    entry_id: UUID
+
+
+class TimeEntryInvoiced(Event, tag="time_entry_invoiced.v1"):
+    entry_id: UUID
+    invoice_id: UUID
+
+
+class EngagementCreated(Event, tag="engagement_created.v1"):
+    """Stream: the engagement; its tasks follow from the recurrence (ledger/practice/
+    engagements.py), so only their completion is an event."""
+
+    engagement_id: UUID
+    client_entity_id: UUID
+    name: str
+    engagement_type: EngagementType
+    recurrence: Recurrence
+    start_date: date
+    notes: str | None
+
+
+class EngagementTaskCompleted(Event, tag="engagement_task_completed.v1"):
+    engagement_id: UUID
+    task_id: str
+    version: int
+
+
+class EngagementStatusChanged(Event, tag="engagement_status_changed.v1"):
+    engagement_id: UUID
+    status: EngagementStatus
+    version: int
+
+
+class ReportLinkCreated(Event, tag="report_link_created.v1"):
+    """A shareable link to a report of `entity_id` (the tenant itself or one of its clients).
+    Only the token's SHA-256 is kept. Stream: the link."""
+
+    link_id: UUID
+    entity_id: UUID
+    report: ReportKind
+    date_from: date
+    date_to: date
+    language: Literal["de", "en"]
+    token_hash: str
+    expires_at: datetime
+
+
+class ReportLinkRevoked(Event, tag="report_link_revoked.v1"):
+    link_id: UUID
+
+
 # --- bookings (stream id = intent id) -------------------------------------------------------
 
 
@@ -735,6 +853,18 @@ LedgerEvent = (
     | BankMatchGroupCreated
     | BankMatchGroupUnmatched
     | DatevSettingsChanged
+    | PartnerFirmEnrolled
+    | PartnerFirmLeft
+    | ClientEntityLinked
+    | PracticeInvoiceIssued
+    | TimeEntryRecorded
+    | TimeEntryDeleted
+    | TimeEntryInvoiced
+    | EngagementCreated
+    | EngagementTaskCompleted
+    | EngagementStatusChanged
+    | ReportLinkCreated
+    | ReportLinkRevoked
     | BookingPosted
 )
 
@@ -774,6 +904,10 @@ MASTER_DATA_EVENTS: tuple[type[Event], ...] = (
     DatevSettingsChanged,
     InboxAddressAssigned,
     TenantMasterDataChanged,
+    PartnerFirmEnrolled,
+    PartnerFirmLeft,
+    ClientEntityLinked,
+    PracticeInvoiceIssued,
     *PERIOD_EVENTS,
 )
 
@@ -826,6 +960,18 @@ def own_stream_of(event: Event) -> tuple[UUID, int] | None:
             return event.group_id, 1
         case BankMatchGroupUnmatched():
             return event.group_id, 2
+        case TimeEntryRecorded():
+            return event.entry_id, 1
+        case TimeEntryDeleted() | TimeEntryInvoiced():
+            return event.entry_id, 2
+        case EngagementCreated():
+            return event.engagement_id, 1
+        case EngagementTaskCompleted() | EngagementStatusChanged():
+            return event.engagement_id, event.version
+        case ReportLinkCreated():
+            return event.link_id, 1
+        case ReportLinkRevoked():
+            return event.link_id, 2
     return None
 
 

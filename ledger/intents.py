@@ -19,14 +19,21 @@ from ledger.events import (
     AccountType,
     Actor,
     BankTransaction,
+    BillingMode,
     Channel,
+    ClientTier,
+    EngagementStatus,
+    EngagementType,
     Fx,
     InvoiceDirection,
     InvoiceLine,
     InvoiceType,
+    PartnerTier,
     PartyDetails,
     PartyKind,
     PaymentRunStatus,
+    Recurrence,
+    ReportKind,
     SepaVersion,
     TaxKind,
 )
@@ -152,7 +159,7 @@ class CreateUser(Intent, frozen=True, kw_only=True):
     user_id: UUID
     email: str
     name: str
-    role: Literal["owner", "admin", "member"]
+    role: Literal["owner", "admin", "member", "viewer"]
 
 
 class IssueApiKey(Intent, frozen=True, kw_only=True):
@@ -437,6 +444,92 @@ class RejectReviewCase(Intent, frozen=True, kw_only=True):
     reason: str | None = None
 
 
+# --- practice (ledger/practice/) -----------------------------------------------------------
+
+
+class EnrollPartnerFirm(Intent, frozen=True, kw_only=True):
+    partner_tier: PartnerTier = "standard"
+    default_rate_cents: int
+    fee_account: str | None = None  # None: the chart's revenue account at 19 %
+    tax_code: str = "USt19"
+    invoice_prefix: str = "HON-"
+
+
+class LeavePartnerProgramme(Intent, frozen=True, kw_only=True):
+    pass
+
+
+class LinkClientEntity(Intent, frozen=True, kw_only=True):
+    link_id: UUID
+    client_entity_id: UUID
+    name: str
+    entity_type: str | None
+    industry: str | None
+    tier: ClientTier
+    billing_mode: BillingMode
+    monthly_fee_cents: int
+
+
+class RecordTime(Intent, frozen=True, kw_only=True):
+    entry_id: UUID
+    client_entity_id: UUID
+    work_date: date
+    minutes: int
+    description: str | None
+    billable: bool = True
+    rate_cents: int | None = None  # None: the firm's default rate
+
+
+class DeleteTime(Intent, frozen=True, kw_only=True):
+    entry_id: UUID
+
+
+class InvoiceTime(Intent, frozen=True, kw_only=True):
+    """Bill time entries to their client in the firm's books. `invoice_id` is derived from the
+    client and the entries, so a retry is recognised and answered with the first invoice."""
+
+    invoice_id: UUID
+    client_entity_id: UUID
+    entry_ids: tuple[UUID, ...]
+    party_id: UUID
+    invoice_date: date
+
+
+class CreateEngagement(Intent, frozen=True, kw_only=True):
+    engagement_id: UUID
+    client_entity_id: UUID
+    name: str
+    engagement_type: EngagementType
+    recurrence: Recurrence
+    start_date: date
+    notes: str | None
+
+
+class CompleteEngagementTask(Intent, frozen=True, kw_only=True):
+    engagement_id: UUID
+    task_id: str
+
+
+class ChangeEngagementStatus(Intent, frozen=True, kw_only=True):
+    engagement_id: UUID
+    status: EngagementStatus
+
+
+class CreateReportLink(Intent, frozen=True, kw_only=True):
+    link_id: UUID
+    entity_id: UUID
+    report: ReportKind
+    date_from: date
+    date_to: date
+    language: Literal["de", "en"]
+    token_hash: str
+    expires_at: datetime
+
+
+class RevokeReportLink(Intent, frozen=True, kw_only=True):
+    link_id: UUID
+
+
 class UploadDocument(Intent, frozen=True, kw_only=True):
     """Record a file whose bytes are already in `document_blobs` under `sha256`."""
 
@@ -504,4 +597,15 @@ AnyIntent = (
     | DismissBankTransaction
     | ReconcileBankTransaction
     | UnmatchBankTransaction
+    | EnrollPartnerFirm
+    | LeavePartnerProgramme
+    | LinkClientEntity
+    | RecordTime
+    | DeleteTime
+    | InvoiceTime
+    | CreateEngagement
+    | CompleteEngagementTask
+    | ChangeEngagementStatus
+    | CreateReportLink
+    | RevokeReportLink
 )

@@ -28,13 +28,17 @@ from ledger.events import (
     BankAccountChanged,
     BookingPosted,
     ChartInstalled,
+    ClientEntityLinked,
     DatevSettingsChanged,
     Event,
     Fx,
     InboxAddressAssigned,
+    PartnerFirmEnrolled,
+    PartnerFirmLeft,
     PartyChanged,
     PartyDeactivated,
     PartyRegistered,
+    PracticeInvoiceIssued,
     TaxCodeChanged,
     TaxCodeDefined,
     TenantCreated,
@@ -50,6 +54,10 @@ from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
 from ledger.parties import Party, apply_party_event
 from ledger.payment_runs import KnownRun, PayableInvoice
+from ledger.practice.engagements import KnownEngagement
+from ledger.practice.firms import Firm
+from ledger.practice.report_links import KnownReportLink
+from ledger.practice.time_entries import KnownTimeEntry
 from ledger.reconciliation import KnownReconciliation
 from ledger.settlement import OpenInvoice
 from ledger.tax import TaxCode
@@ -81,6 +89,7 @@ class TenantState:
     periods: PeriodBook = field(default_factory=PeriodBook)
     parties: dict[UUID, Party] = field(default_factory=dict)
     bank_accounts: dict[UUID, BankAccount] = field(default_factory=dict)
+    firm: Firm = field(default_factory=Firm)  # the practice side, if the tenant is a firm
     head: Head = field(default_factory=Head)
 
     @property
@@ -160,6 +169,13 @@ class TenantState:
                 apply_bank_event(self.bank_accounts, event)
             case PartyRegistered() | PartyChanged() | PartyDeactivated():
                 apply_party_event(self.parties, event)
+            case (
+                PartnerFirmEnrolled()
+                | PartnerFirmLeft()
+                | ClientEntityLinked()
+                | PracticeInvoiceIssued()
+            ):
+                self.firm.apply(event)
             case _ if isinstance(event, PERIOD_EVENTS):
                 self.periods.apply(event)
 
@@ -222,6 +238,9 @@ class Lookups:
     active_run_of_invoice: dict[UUID, UUID] = field(default_factory=dict)
     runs_by_id: dict[UUID, KnownRun] = field(default_factory=dict)
     bank_tx_hashes: set[str] = field(default_factory=set)  # of the imports' bank accounts
+    time_entries: dict[UUID, KnownTimeEntry] = field(default_factory=dict)
+    engagements: dict[UUID, KnownEngagement] = field(default_factory=dict)
+    report_links: dict[UUID, KnownReportLink] = field(default_factory=dict)
     bank_txs: dict[UUID, KnownBankTx] = field(default_factory=dict)
     reconciliations: dict[UUID, KnownReconciliation] = field(default_factory=dict)  # by tx
     match_groups: dict[UUID, KnownMatchGroup] = field(default_factory=dict)

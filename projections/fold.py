@@ -68,6 +68,8 @@ from ledger.events import (
     UserDeactivated,
     UserRoleChanged,
 )
+from projections import practice
+from projections.changes import BalanceDelta, Change, Insert, Update, Upsert
 
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "tenants": (
@@ -396,42 +398,11 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "ocr_result",
         "extracted_at",
     ),
+    **practice.COLUMNS,
 }
 # Tables that a rebuild empties and refills (account_balances is filled from BalanceDelta).
 READ_TABLES: Final = (*COLUMNS, "account_balances")
 
-
-class Insert(msgspec.Struct, frozen=True):
-    table: str
-    row: tuple[Any, ...]
-
-
-class Update(msgspec.Struct, frozen=True):
-    """Set `values` on the row of `table` whose key columns equal `key`."""
-
-    table: str
-    key: tuple[Any, ...]
-    values: dict[str, Any]
-
-
-class Upsert(msgspec.Struct, frozen=True):
-    """Insert `row`, or replace every column of the row with the same key."""
-
-    table: str
-    row: tuple[Any, ...]
-
-
-class BalanceDelta(msgspec.Struct, frozen=True):
-    tenant_id: UUID
-    account_number: str
-    booking_date: date
-    period: str
-    debit_cents: int
-    credit_cents: int
-    line_count: int
-
-
-Change = Insert | Update | Upsert | BalanceDelta
 
 UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "tax_codes": ("tenant_id", "code_key"),
@@ -452,12 +423,16 @@ UPDATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "payment_runs": ("id",),
     "accounts": ("tenant_id", "number"),
     "period_lock_requests": ("request_id",),
+    **practice.UPDATE_KEYS,
 }
 
 _json = msgspec.json.Encoder(decimal_format="string")
 
 
 def changes_of(event: Event, position: int) -> Iterable[Change]:
+    if isinstance(event, practice.PRACTICE_EVENTS):
+        yield from practice.changes_of(event)
+        return
     match event:
         case TenantCreated():
             yield Insert(

@@ -22,13 +22,17 @@ from ledger.intents import (
     AnyIntent,
     ApprovePeriodLock,
     ApproveReviewCase,
+    ChangeEngagementStatus,
     ChangeInvoice,
     ChangePaymentRunStatus,
     ChangeReviewCase,
+    CompleteEngagementTask,
     CreateMatchGroup,
     CreatePaymentRun,
+    DeleteTime,
     DismissBankTransaction,
     ImportBankTransactions,
+    InvoiceTime,
     PostBooking,
     PostOpeningBalances,
     ReceiveMail,
@@ -39,6 +43,7 @@ from ledger.intents import (
     ResolveInboxItem,
     Retryable,
     ReverseBooking,
+    RevokeReportLink,
     SetBankTransactionEvidence,
     UnmatchBankTransaction,
     UnmatchMatchGroup,
@@ -48,6 +53,9 @@ from ledger.invoices import KnownInvoice
 from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
 from ledger.payment_runs import ACTIVE, KnownRun, PayableInvoice
+from ledger.practice.engagements import KnownEngagement
+from ledger.practice.report_links import KnownReportLink
+from ledger.practice.time_entries import KnownTimeEntry
 from ledger.reconciliation import KnownReconciliation
 from ledger.settlement import OpenInvoice
 from ledger.state import KnownIntent, KnownLine, Lookups
@@ -80,7 +88,69 @@ async def prefetch(
     await _prefetch_payment_runs(conn, tenant_id, intents, lookups)
     await _prefetch_bank_transactions(conn, tenant_id, intents, lookups)
     await _prefetch_intents(conn, tenant_id, intents, lookups)
+    await _prefetch_practice(conn, tenant_id, intents, lookups)
     return lookups
+
+
+async def _prefetch_practice(
+    conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
+) -> None:
+    """Time entries to delete or invoice, engagements to change, report links to revoke."""
+    entry_ids = [i.entry_id for i in intents if isinstance(i, DeleteTime)]
+    entry_ids += [e for i in intents if isinstance(i, InvoiceTime) for e in i.entry_ids]
+    if entry_ids:
+        rows = await conn.fetch(
+            "select id, client_id, work_date, minutes, description, billable, rate_cents,"
+            " status, invoice_id from time_entries where firm_id = $1 and id = any($2::uuid[])",
+            tenant_id,
+            entry_ids,
+        )
+        for row in rows:
+            lookups.time_entries[row["id"]] = KnownTimeEntry(
+                client_entity_id=row["client_id"],
+                work_date=row["work_date"],
+                minutes=row["minutes"],
+                description=row["description"],
+                billable=row["billable"],
+                rate_cents=row["rate_cents"],
+                status=row["status"],
+                invoice_id=row["invoice_id"],
+            )
+    engagement_ids = [
+        i.engagement_id
+        for i in intents
+        if isinstance(i, CompleteEngagementTask | ChangeEngagementStatus)
+    ]
+    if engagement_ids:
+        rows = await conn.fetch(
+            "select e.id, e.client_id, e.name, e.recurrence, e.start_date, e.status, e.version,"
+            " e.ended_on, coalesce(array_agg(d.task_id) filter (where d.task_id is not null),"
+            " '{}') as done from engagements e"
+            " left join engagement_tasks_done d on d.engagement_id = e.id"
+            " where e.firm_id = $1 and e.id = any($2::uuid[]) group by e.id",
+            tenant_id,
+            engagement_ids,
+        )
+        for row in rows:
+            lookups.engagements[row["id"]] = KnownEngagement(
+                client_entity_id=row["client_id"],
+                name=row["name"],
+                recurrence=row["recurrence"],
+                start_date=row["start_date"],
+                status=row["status"],
+                version=row["version"],
+                ended_on=row["ended_on"],
+                completed_tasks=frozenset(row["done"]),
+            )
+    link_ids = [i.link_id for i in intents if isinstance(i, RevokeReportLink)]
+    if link_ids:
+        rows = await conn.fetch(
+            "select id, revoked_at from report_links where tenant_id = $1 and id = any($2::uuid[])",
+            tenant_id,
+            link_ids,
+        )
+        for row in rows:
+            lookups.report_links[row["id"]] = KnownReportLink(revoked=row["revoked_at"] is not None)
 
 
 async def _prefetch_bank_transactions(

@@ -23,7 +23,7 @@ class LoginIn(Wire, kw_only=True):
 class SessionUserOut(Out, kw_only=True):
     id: UUID
     email: str
-    role: Literal["owner", "admin", "member"]
+    role: Literal["owner", "admin", "member", "viewer"]
     tenant_id: UUID
 
 

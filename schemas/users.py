@@ -27,7 +27,7 @@ class UserOut(Out, kw_only=True):
     id: UUID
     email: str
     name: str
-    role: Literal["owner", "admin", "member"]
+    role: Literal["owner", "admin", "member", "viewer"]
     is_active: bool
     created_at: datetime
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,26 +37,36 @@ from ledger.intents import (
     BookingLine,
     CancelPeriodLock,
     ChangeBankAccount,
+    ChangeEngagementStatus,
     ChangeInvoice,
     ChangeParty,
     ChangePaymentRunStatus,
+    CompleteEngagementTask,
+    CreateEngagement,
     CreateMatchGroup,
+    CreateReportLink,
     DeactivateParty,
+    DeleteTime,
+    EnrollPartnerFirm,
     GroupAdjustmentSpec,
     GroupAllocationSpec,
     ImportBankTransactions,
     IncomingFile,
+    InvoiceTime,
+    LinkClientEntity,
     PostBooking,
     ReceiveMail,
     ReconcileBankTransaction,
     RecordExtraction,
     RecordInvoice,
+    RecordTime,
     RegisterParty,
     RejectReviewCase,
     ReopenPeriod,
     RequestPeriodLock,
     ResolveInboxItem,
     ReverseBooking,
+    RevokeReportLink,
     SetBankTransactionEvidence,
     SoftLockPeriod,
     UnmatchBankTransaction,
@@ -518,4 +528,100 @@ async def test_rebuild_reproduces_the_inbox_its_cases_and_the_ingestion_log(own_
         1,
         1,
     ]
+    assert after == before
+
+
+async def test_rebuild_reproduces_the_practice_tables(own_ledger: Ledger):
+    """A firm, a client, time billed and deleted, an engagement with a completed task and a
+    changed status, a report link created and revoked: the same rows after a rebuild."""
+    firm_id = await new_tenant(own_ledger, "Kanzlei Steuer & Partner")
+    client_id = await new_tenant(own_ledger, "Mandant Bäckerei GmbH")
+    stamp = {"tenant_id": firm_id, "actor": TEST_ACTOR, "channel": "api"}
+    billed, deleted, engagement, link, customer = (uuid.uuid4() for _ in range(5))
+    month = date.today().replace(day=1)
+    for intent in (
+        EnrollPartnerFirm(**stamp, default_rate_cents=12_000),
+        LinkClientEntity(
+            **stamp,
+            link_id=uuid.uuid4(),
+            client_entity_id=client_id,
+            name="Mandant Bäckerei GmbH",
+            entity_type="GmbH",
+            industry=None,
+            tier="STARTER",
+            billing_mode="consolidated",
+            monthly_fee_cents=7_900,
+        ),
+        RecordTime(
+            **stamp,
+            entry_id=billed,
+            client_entity_id=client_id,
+            work_date=date(2026, 3, 2),
+            minutes=90,
+            description="Abschluss",
+        ),
+        RecordTime(
+            **stamp,
+            entry_id=deleted,
+            client_entity_id=client_id,
+            work_date=date(2026, 3, 3),
+            minutes=15,
+            description=None,
+            billable=False,
+            rate_cents=0,
+        ),
+        DeleteTime(**stamp, entry_id=deleted),
+        RegisterParty(
+            **stamp, party_id=customer, kind="customer", details=PartyDetails(name="Bäckerei")
+        ),
+        InvoiceTime(
+            **stamp,
+            invoice_id=uuid.uuid4(),
+            client_entity_id=client_id,
+            entry_ids=(billed,),
+            party_id=customer,
+            invoice_date=date(2026, 3, 31),
+        ),
+        CreateEngagement(
+            **stamp,
+            engagement_id=engagement,
+            client_entity_id=client_id,
+            name="Lohn",
+            engagement_type="bookkeeping",
+            recurrence="monthly",
+            start_date=month,
+            notes=None,
+        ),
+        CompleteEngagementTask(
+            **stamp, engagement_id=engagement, task_id=f"{engagement}:{month:%Y-%m}"
+        ),
+        ChangeEngagementStatus(**stamp, engagement_id=engagement, status="cancelled"),
+        CreateReportLink(
+            **stamp,
+            link_id=link,
+            entity_id=client_id,
+            report="balance_sheet",
+            date_from=date(2026, 1, 1),
+            date_to=date(2026, 3, 31),
+            language="de",
+            token_hash="cd" * 32,
+            expires_at=datetime.now(UTC) + timedelta(days=7),
+        ),
+        RevokeReportLink(**stamp, link_id=link),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert [
+        len(before[t]) for t in ("practice_firms", "practice_clients", "practice_invoices")
+    ] == [
+        1,
+        1,
+        1,
+    ]
+    assert sorted(row[9] for row in before["time_entries"]) == ["deleted", "invoiced"]
+    assert len(before["engagement_tasks_done"]) == 1
+    assert len(before["report_links"]) == 1
     assert after == before
