@@ -50,6 +50,7 @@ from api.routes import (
     payment_runs,
     periods,
     practice,
+    practice_reports,
     reconciliation,
     reports,
     review_cases,
@@ -210,9 +211,11 @@ def create_app(
         before_request=require_json_body,
         route_handlers=v1_routes,
     )
-    api_routes = [*practice.ROUTES]
+    api_routes = [*practice.ROUTES, *practice_reports.ROUTES]
     for handler in api_routes:
         handler.responses = {**ERROR_RESPONSES, **(handler.responses or {})}
+        if handler.opt.get("public"):
+            handler.security = [{}]
     practice_api = Router(
         "/api",
         guards=[authorize],

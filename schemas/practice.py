@@ -218,3 +218,47 @@ class BilledInvoiceOut(PracticeOut, kw_only=True):
 class BillTimeOut(PracticeOut, kw_only=True):
     invoice: BilledInvoiceOut
     marked_entries: int
+
+
+# --- printable reports and shared links -----------------------------------------------------
+
+ReportKind = Literal["balance_sheet", "income_statement", "trial_balance"]
+
+
+class ShareParametersIn(PracticeIn, kw_only=True):
+    book_id: _text(100, 1) = "main"
+    from_: date = msgspec.field(name="from")
+    to: date
+    lang: Literal["de", "en"] = "de"
+
+
+class ShareIn(PracticeIn, kw_only=True):
+    entity_id: UUID
+    report_type: ReportKind
+    parameters: ShareParametersIn
+    expires_in_days: Annotated[int, Meta(ge=1, le=90)] = 7
+
+
+class ShareOut(PracticeOut, kw_only=True):
+    id: UUID
+    share_url: str  # carries the token: shown this once, stored only as a hash
+    expires_at: datetime
+
+
+class ReportLinkOut(PracticeOut, kw_only=True):
+    id: UUID
+    entity_id: UUID
+    report_type: ReportKind
+    date_from: date
+    date_to: date
+    lang: Literal["de", "en"]
+    status: Literal["active", "expired", "revoked"]
+    expires_at: datetime
+    revoked_at: datetime | None
+    access_count: int
+    last_access_at: datetime | None
+    created_at: datetime
+
+
+class ReportLinksOut(PracticeOut, kw_only=True):
+    links: list[ReportLinkOut]

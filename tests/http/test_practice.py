@@ -12,26 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from api.bootstrap import cli_actor
-from ledger.intents import EnrollPartnerFirm
 from tests.conftest import Tenant, error_details
+from tests.http.conftest import FIRM_RATE_CENTS as RATE
 from tests.http.reconciling import OWN_IBAN, reconcile
-
-RATE = 12_000  # the firm's default: 120.00 EUR an hour
-
-
-@pytest.fixture
-async def firm(tenant: Tenant) -> Tenant:
-    """The tenant, enrolled in the partner programme (as `ledger tenants partner` does)."""
-    await tenant.ledger.writers.submit_one(
-        EnrollPartnerFirm(
-            tenant_id=tenant.tenant_id,
-            actor=cli_actor(),
-            channel="cli",
-            default_rate_cents=RATE,
-        )
-    )
-    return tenant
 
 
 async def new_client(firm: Tenant, **body) -> dict:
