@@ -60,12 +60,15 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     scopes: frozenset[str]
     session: bool = False  # a login session (not an API key)
     expires_at: datetime | None = None
+    acting_for: UUID | None = None  # the partner firm, when working in a client's books
 
     @property
     def actor(self) -> Actor:
+        # In a client's books the firm is named: the user and key are the firm's, not the client's.
+        firm = f" (partner firm {self.acting_for})" if self.acting_for else ""
         return Actor(
             actor_type="user" if self.session else "api_key",
-            label=self.label,
+            label=self.label + firm,
             user_id=self.user_id,
             key_prefix=None if self.session else self.key_prefix,
         )
@@ -114,6 +117,9 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     token = _bearer_token(connection.headers.get("authorization"))
     caller = await _caller_for(connection, token)
     _refuse_when_over_limit(connection, caller)
+    entity = connection.headers.get(ENTITY_HEADER)
+    if entity and connection.scope["path"].startswith("/v1/"):
+        caller = await _acting_for(connection, caller, entity)
     self_service = caller.session and handler.opt.get("self_service")
     if not self_service and not any(caller.may(scope) for scope in scopes):
         raise ApiError(
@@ -122,6 +128,38 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
             required_scopes=list(scopes),
         )
     connection.state.caller = caller
+
+
+ENTITY_HEADER: Final = "x-entity-id"
+
+
+async def _acting_for(connection: ASGIConnection, caller: Caller, entity: str) -> Caller:
+    """A partner firm's key or session working in a client entity's books (`X-Entity-Id`):
+    the same scopes but access control (users, keys, master data stay the client's own)."""
+    try:
+        entity_id = UUID(entity)
+    except ValueError:
+        raise ApiError("INVALID_INPUT", "X-Entity-Id must be an entity id (a UUID).") from None
+    if entity_id == caller.tenant_id:
+        return caller
+    linked = await connection.app.state.ledger.pool.fetchval(
+        "select 1 from practice_clients c join practice_firms f on f.tenant_id = c.firm_id"
+        " where c.firm_id = $1 and c.client_id = $2 and f.is_active",
+        caller.tenant_id,
+        entity_id,
+    )
+    if not linked:
+        raise ApiError(
+            "CLIENT_NOT_FOUND",
+            "X-Entity-Id names no client entity of your partner firm.",
+            entity_id=entity,
+        )
+    return msgspec.structs.replace(
+        caller,
+        tenant_id=entity_id,
+        scopes=capped_by_role(list(caller.scopes), "member"),
+        acting_for=caller.tenant_id,
+    )
 
 
 def _refuse_when_over_limit(connection: ASGIConnection, caller: Caller) -> None:

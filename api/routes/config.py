@@ -205,7 +205,7 @@ async def patch_tenant(
 ) -> TenantOut:
     """Change the tenant's master data (name, legal form, tax number, VAT ID, address,
     contact) — only the owner, logged in; never with an API key (reference §3.7)."""
-    if not (caller.session and caller.role == "owner"):
+    if not (caller.session and caller.role == "owner") or caller.acting_for is not None:
         raise ApiError(
             "FORBIDDEN",
             "Only the owner, logged in (POST /v1/auth/login), changes the tenant's master "

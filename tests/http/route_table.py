@@ -63,16 +63,19 @@ def _routes() -> tuple[tuple[Route, ...], tuple[str, ...]]:
 
 
 ALL_ROUTES, AUTO_OPTIONS_PATHS = _routes()
-# Routes that are how a caller gets a credential (login, password links) need none.
+GUARDED_PREFIXES = ("/v1/", "/api/")  # the bookkeeping API and the practice API
+# Routes that are how a caller gets a credential (login, password links), the contact form
+# and opening a shared report need none.
 PUBLIC_V1_ROUTES = tuple(
     route
     for route in ALL_ROUTES
-    if route.path.startswith("/v1/") and route.handler.opt.get("public")
+    if route.path.startswith(GUARDED_PREFIXES) and route.handler.opt.get("public")
 )
+# Every route behind the key guard, /v1 and /api alike.
 V1_ROUTES = tuple(
     route
     for route in ALL_ROUTES
-    if route.path.startswith("/v1/") and not route.handler.opt.get("public")
+    if route.path.startswith(GUARDED_PREFIXES) and not route.handler.opt.get("public")
 )
 V1_OPTIONS_PATHS = tuple(path for path in AUTO_OPTIONS_PATHS if path.startswith("/v1/"))
 SCHEMA_ROUTES = tuple(route for route in ALL_ROUTES if route.handler.resolve_include_in_schema())
@@ -96,6 +99,8 @@ SAMPLE_PATH_VALUES = {
     "key_id": "00000000-0000-4000-8000-00000000000c",
     "user_id": "00000000-0000-4000-8000-00000000000d",
     "entity_id": "00000000-0000-4000-8000-00000000000e",
+    "link_id": "00000000-0000-4000-8000-00000000000f",
+    "token": "lr_" + "0" * 64,
 }
 
 

@@ -23,9 +23,10 @@ import httpx
 import pytest
 
 from api.auth import MODULES, SCOPES, Caller, new_api_key
-from api.bootstrap import Ledger, issue_key, revoke_key
+from api.bootstrap import Ledger, cli_actor, issue_key, revoke_key
 from api.key_cache import KeyCache
 from ledger.errors import InvalidInput
+from ledger.intents import EnrollPartnerFirm
 from tests.conftest import Tenant, booking, error_details, make_tenant
 from tests.http import reconciling
 from tests.http.mailing import XRECHNUNG, mail
@@ -329,8 +330,11 @@ class IsolationCase:
     status: int = 404
     names: tuple[tuple[str, str], ...] = ()  # path parameters that are names, not the id
     files: dict | None = None  # a multipart upload instead of a JSON body
+    firm: bool = False  # a practice route: the asking tenant is a partner firm too
 
     async def request(self, tenant: Tenant, object_id: str) -> httpx.Response:
+        if self.firm:
+            await _enrolled(tenant)
         route = ROUTES_BY_ID[self.route_id]
         url = route.url(**{**dict.fromkeys(route.parameters, object_id), **dict(self.names)})
         if self.files is not None:
@@ -563,9 +567,53 @@ async def _lock_request(tenant: Tenant) -> str:
     return response.json()["request_id"]
 
 
+async def _enrolled(tenant: Tenant) -> None:
+    if not await tenant.ledger.pool.fetchval(
+        "select is_active from practice_firms where tenant_id = $1", tenant.tenant_id
+    ):
+        await tenant.ledger.writers.submit_one(
+            EnrollPartnerFirm(
+                tenant_id=tenant.tenant_id,
+                actor=cli_actor(),
+                channel="cli",
+                default_rate_cents=10_000,
+            )
+        )
+
+
+async def _client_entity(tenant: Tenant) -> str:
+    await _enrolled(tenant)
+    response = await tenant.post(
+        "/api/practice/clients", {"firmEntityId": str(tenant.tenant_id), "name": "Mandant"}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["entity"]["id"]
+
+
+async def _report_link(tenant: Tenant) -> str:
+    response = await tenant.post(
+        "/api/reports/share",
+        {
+            "entityId": str(tenant.tenant_id),
+            "reportType": "trial_balance",
+            "parameters": {"from": "2026-01-01", "to": "2026-12-31"},
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 ISOLATION_PERIOD = "2026-03"
 
 ISOLATION_CASES = (
+    IsolationCase(
+        "POST /api/practice/clients/{entity_id}/invite",
+        _client_entity,
+        lambda: str(uuid.uuid4()),
+        body=lambda _: {"email": f"m-{uuid.uuid4().hex[:8]}@example.test"},
+        firm=True,
+    ),
+    IsolationCase("DELETE /api/reports/links/{link_id}", _report_link, lambda: str(uuid.uuid4())),
     IsolationCase("GET /v1/journal/{intent_id}", _booked_intent, _fresh_intent_id),
     IsolationCase(
         "POST /v1/journal/reverse",

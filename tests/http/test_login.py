@@ -17,8 +17,9 @@ from tests.http.route_table import PUBLIC_V1_ROUTES
 PASSWORD = "korrekt Pferd Batterie 42"
 
 
-def test_only_the_credential_routes_and_the_contact_form_are_public():
+def test_only_the_credential_routes_the_contact_form_and_shared_reports_are_public():
     assert sorted(route.id for route in PUBLIC_V1_ROUTES) == [
+        "GET /api/reports/share/{token}",
         "POST /v1/auth/forgot-password",
         "POST /v1/auth/login",
         "POST /v1/auth/logout",

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import Tenant, error_details
+from tests.conftest import Tenant, booking, error_details
 from tests.http.conftest import FIRM_RATE_CENTS as RATE
 from tests.http.reconciling import OWN_IBAN, reconcile
 
@@ -416,3 +416,39 @@ async def test_unknown_tasks_and_engagements_are_not_found(firm: Tenant, body: d
 async def test_an_engagement_patch_needs_a_task_or_a_status(firm: Tenant):
     response = await firm.patch("/api/practice/engagements", {"firmEntityId": str(firm.tenant_id)})
     error_details(response, 400, "INVALID_INPUT")
+
+
+# --- working in a client's books ------------------------------------------------------------
+
+
+async def test_a_firm_books_into_its_clients_books_with_x_entity_id(
+    firm: Tenant, other_tenant: Tenant
+):
+    client = await new_client(firm)
+    as_client = {**firm.headers, "X-Entity-Id": client["entity"]["id"]}
+    body = booking(("6815", "debit", "50.00"), ("1800", "credit", "50.00"), day="2026-03-03")
+
+    posted = await firm.client.post("/v1/bookings", headers=as_client, json=body)
+
+    assert posted.status_code == 201, posted.text
+    clients_journal = (await firm.client.get("/v1/journal", headers=as_client)).json()
+    [line] = clients_journal["entries"]
+    assert f"(partner firm {firm.tenant_id})" in line["created_by"]
+    assert (await firm.get("/v1/journal")).json()["entries"] == []
+    stranger = {**firm.headers, "X-Entity-Id": str(other_tenant.tenant_id)}
+    error_details(await firm.client.get("/v1/journal", headers=stranger), 404, "CLIENT_NOT_FOUND")
+    garbled = {**firm.headers, "X-Entity-Id": "nicht-eine-id"}
+    error_details(await firm.client.get("/v1/journal", headers=garbled), 400, "INVALID_INPUT")
+
+
+async def test_in_a_clients_books_access_control_stays_the_clients(firm: Tenant):
+    client = await new_client(firm)
+    as_client = {**firm.headers, "X-Entity-Id": client["entity"]["id"]}
+
+    users = await firm.client.get("/v1/users", headers=as_client)
+    keys = await firm.client.post(
+        "/v1/api-keys", headers=as_client, json={"name": "x", "scopes": ["journal:read"]}
+    )
+
+    error_details(users, 403, "FORBIDDEN")
+    error_details(keys, 403, "FORBIDDEN")
