@@ -27,9 +27,10 @@ from ledger.intents import (
     LinkClientEntity,
     RegisterParty,
 )
-from ledger.practice.engagements import KnownEngagement, tasks_now
+from ledger.practice.engagements import tasks_now
 from ledger.practice.pricing import Pricing
 from ledger.practice.time_entries import hours_of
+from projections.lookups import known_engagement
 from schemas.practice import (
     BillingClientOut,
     BillingOut,
@@ -190,15 +191,8 @@ def time_entry_out(row: asyncpg.Record) -> TimeEntryOut:
 def engagement_out(
     row: asyncpg.Record, done: dict[str, asyncpg.Record], today: date
 ) -> EngagementOut:
-    known = KnownEngagement(
-        client_entity_id=row["client_id"],
-        name=row["name"],
-        recurrence=row["recurrence"],
-        start_date=row["start_date"],
-        status=row["status"],
-        version=row["version"],
-        ended_on=row["ended_on"],
-    )
+    mine = frozenset(task_id for task_id in done if task_id.startswith(f"{row['id']}:"))
+    known = known_engagement(row, mine)
     tasks = []
     for task in tasks_now(row["id"], known, today):
         completed = done.get(task.task_id)

@@ -92,6 +92,20 @@ async def prefetch(
     return lookups
 
 
+def known_engagement(row: asyncpg.Record, completed: frozenset[str]) -> KnownEngagement:
+    """An `engagements` row as the writer and the task list know it."""
+    return KnownEngagement(
+        client_entity_id=row["client_id"],
+        name=row["name"],
+        recurrence=row["recurrence"],
+        start_date=row["start_date"],
+        status=row["status"],
+        version=row["version"],
+        ended_on=row["ended_on"],
+        completed_tasks=completed,
+    )
+
+
 async def _prefetch_practice(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent], lookups: Lookups
 ) -> None:
@@ -132,16 +146,7 @@ async def _prefetch_practice(
             engagement_ids,
         )
         for row in rows:
-            lookups.engagements[row["id"]] = KnownEngagement(
-                client_entity_id=row["client_id"],
-                name=row["name"],
-                recurrence=row["recurrence"],
-                start_date=row["start_date"],
-                status=row["status"],
-                version=row["version"],
-                ended_on=row["ended_on"],
-                completed_tasks=frozenset(row["done"]),
-            )
+            lookups.engagements[row["id"]] = known_engagement(row, frozenset(row["done"]))
     link_ids = [i.link_id for i in intents if isinstance(i, RevokeReportLink)]
     if link_ids:
         rows = await conn.fetch(
