@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,6 +94,19 @@ async def database_url(server_url: str, template_url: str) -> str:
 @pytest.fixture
 async def fresh_database_url(server_url: str, template_url: str) -> AsyncIterator[str]:
     """A database of its own, for tests that tamper with the store or rebuild it."""
+    async with _fresh_database(server_url) as url:
+        yield url
+
+
+@pytest.fixture
+async def second_database_url(server_url: str, template_url: str) -> AsyncIterator[str]:
+    """Another empty database, e.g. to restore a backup of the first into."""
+    async with _fresh_database(server_url) as url:
+        yield url
+
+
+@asynccontextmanager
+async def _fresh_database(server_url: str) -> AsyncIterator[str]:
     name = f"ledger_{uuid.uuid4().hex[:12]}"
     yield await copy_of_template(server_url, name)
     admin = await _admin(server_url)
