@@ -812,6 +812,11 @@ class BookingPosted(Event, tag="booking_posted.v1"):
 
 LedgerEvent = (
     TenantCreated
+    | TenantMasterDataChanged
+    | UserRoleChanged
+    | UserDeactivated
+    | UserPasswordChanged
+    | ApiKeyChanged
     | ChartInstalled
     | AccountCreated
     | TaxCodeDefined

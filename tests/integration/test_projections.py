@@ -22,7 +22,7 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.bootstrap import Ledger
+from api.bootstrap import Ledger, create_user, issue_key
 from ledger.bank_import import ParsedRow, transactions_of
 from ledger.decide import Posted
 from ledger.einvoice.compliance import check_invoice
@@ -36,16 +36,20 @@ from ledger.intents import (
     AssignInboxAddress,
     BookingLine,
     CancelPeriodLock,
+    ChangeApiKey,
     ChangeBankAccount,
     ChangeEngagementStatus,
     ChangeInvoice,
     ChangeParty,
     ChangePaymentRunStatus,
+    ChangeTenantMasterData,
+    ChangeUserRole,
     CompleteEngagementTask,
     CreateEngagement,
     CreateMatchGroup,
     CreateReportLink,
     DeactivateParty,
+    DeactivateUser,
     DeleteTime,
     EnrollPartnerFirm,
     GroupAdjustmentSpec,
@@ -68,11 +72,13 @@ from ledger.intents import (
     ReverseBooking,
     RevokeReportLink,
     SetBankTransactionEvidence,
+    SetUserPassword,
     SoftLockPeriod,
     UnmatchBankTransaction,
     UnmatchMatchGroup,
     UploadDocument,
 )
+from ledger.store import load_state
 from projections import report_queries, reports
 from projections.fold import READ_TABLES
 from projections.rebuild import rebuild
@@ -624,4 +630,30 @@ async def test_rebuild_reproduces_the_practice_tables(own_ledger: Ledger):
     assert sorted(row[9] for row in before["time_entries"]) == ["deleted", "invoiced"]
     assert len(before["engagement_tasks_done"]) == 1
     assert len(before["report_links"]) == 1
+    assert after == before
+
+
+async def test_access_changes_reload_after_a_restart_and_rebuild_exactly(own_ledger: Ledger):
+    """Role changes, deactivations, key changes, passwords and master data: a writer that
+    starts afresh loads them, and a rebuild reproduces the users, keys and tenant rows."""
+    tenant_id = await new_tenant(own_ledger, "Zugang GmbH")
+    stamp = {"tenant_id": tenant_id, "actor": TEST_ACTOR, "channel": "api"}
+    user = await create_user(own_ledger, tenant_id, email="a@x.test", name="A", role="member")
+    key = await issue_key(own_ledger, tenant_id, user, label="A", scopes=("journal:read",))
+    for intent in (
+        ChangeUserRole(**stamp, user_id=user, role="admin"),
+        ChangeApiKey(
+            **stamp, key_id=key.key_id, label="A2", scopes=("journal:write",), expires_at=None
+        ),
+        SetUserPassword(**stamp, user_id=user, purpose="invite"),
+        ChangeTenantMasterData(**stamp, changes={"city": "Köln"}),
+        DeactivateUser(**stamp, user_id=user),
+    ):
+        await own_ledger.writers.submit_one(intent)
+    async with own_ledger.pool.acquire() as conn:
+        state = await load_state(conn, tenant_id)
+        before = await dump_read_tables(conn)
+        await rebuild(own_ledger.pool)
+        after = await dump_read_tables(conn)
+    assert (state.user_roles[user], user in state.inactive_users) == ("admin", True)
     assert after == before
