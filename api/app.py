@@ -125,11 +125,15 @@ def provide_caller(request: Request, ledger: NamedDependency[Ledger]) -> Caller:
     return caller_of(request)
 
 
-async def require_json_body(request: Request) -> None:
-    """A JSON route refuses a body declared as something else (415) instead of guessing.
+async def check_request(request: Request) -> None:
+    """Before any route of /v1 and /api: no NUL character in the path or the query (text
+    with one cannot be stored or searched in PostgreSQL), and a JSON route refuses a body
+    declared as something else (415) instead of guessing.
 
     Async on purpose: Litestar runs a sync hook in a worker thread, a hop per request.
     """
+    if "\x00" in request.scope["path"] or b"%00" in request.scope["query_string"]:
+        raise ApiError("INVALID_INPUT", "The address contains a NUL character (%00).")
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
     expects = getattr(data.kwarg_definition, "media_type", None) if data else None
     declared, _ = request.content_type
@@ -208,7 +212,7 @@ def create_app(
         "/v1",
         guards=[authorize],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
-        before_request=require_json_body,
+        before_request=check_request,
         route_handlers=v1_routes,
     )
     api_routes = [*practice.ROUTES, *practice_reports.ROUTES]
@@ -220,7 +224,7 @@ def create_app(
         "/api",
         guards=[authorize],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
-        before_request=require_json_body,
+        before_request=check_request,
         route_handlers=api_routes,
     )
     handlers: list[Any] = [health, v1, practice_api]

@@ -12,7 +12,9 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from api.responses import LedgerResponse
 from ledger.errors import Rejected
 from ledger.writer import StoreUnavailable
+from schemas.auth import NO_CONTROL_PATTERN
 from schemas.journal import ACCOUNT_NUMBER_PATTERN, NO_NUL_PATTERN, TAX_CODE_PATTERN
+from schemas.users import EMAIL_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +200,8 @@ PATTERN_WORDS: Final = {
     f"matching regex {NO_NUL_PATTERN!r}": "without the NUL character (U+0000)",
     f"matching regex {ACCOUNT_NUMBER_PATTERN!r}": "of 1 to 8 digits (an account number)",
     f"matching regex {TAX_CODE_PATTERN!r}": "of letters, digits and '-' (a tax code)",
+    f"matching regex {EMAIL_PATTERN!r}": "that is an e-mail address (name@domain.tld)",
+    f"matching regex {NO_CONTROL_PATTERN!r}": "without control characters",
 }
 
 

@@ -53,6 +53,7 @@ from ledger.invoices import KnownInvoice
 from ledger.match_groups import KnownMatchGroup
 from ledger.outcomes import DocumentStored
 from ledger.payment_runs import ACTIVE, KnownRun, PayableInvoice
+from ledger.periods import parse_period
 from ledger.practice.engagements import KnownEngagement
 from ledger.practice.report_links import KnownReportLink
 from ledger.practice.time_entries import KnownTimeEntry
@@ -79,7 +80,13 @@ async def prefetch(
     conn: asyncpg.Connection, tenant_id: UUID, intents: Sequence[AnyIntent]
 ) -> Lookups:
     lookups = Lookups()
-    closing = sorted({i.period for i in intents if isinstance(i, ApprovePeriodLock)})
+    closing = sorted(  # a malformed period is refused by the decision, not looked up
+        {
+            i.period
+            for i in intents
+            if isinstance(i, ApprovePeriodLock) and parse_period(i.period, 1) is not None
+        }
+    )
     for period in closing:
         lookups.period_line_hashes[period] = await _line_hashes(conn, tenant_id, period)
     await _prefetch_review_cases(conn, tenant_id, intents, lookups)

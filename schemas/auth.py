@@ -10,7 +10,8 @@ from msgspec import Meta
 
 from schemas.journal import Out, Wire
 
-Email = Annotated[str, Meta(min_length=3, max_length=254)]
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+Email = Annotated[str, Meta(min_length=3, max_length=254, pattern=NO_CONTROL_PATTERN)]
 Password = Annotated[str, Meta(min_length=1, max_length=1024)]
 
 

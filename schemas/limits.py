@@ -34,6 +34,9 @@ BULK_BODY_BYTES_MAX: Final = 33_554_432  # 1,000 bookings
 # (checked for every route by tests/http/test_abuse.py).
 JSON_DEPTH_MAX: Final = 6
 JOURNAL_PAGE_MAX: Final = 1_000
+# Keyset cursors (journal numbers, event positions) are PostgreSQL bigints: a larger value is
+# a 400, not an overflow in the database.
+POSITION_MAX: Final = 2**63 - 1
 JOURNAL_PAGE_DEFAULT: Final = 200
 ACCOUNTS_PAGE_MAX: Final = 500
 ENTRIES_PAGE_MAX: Final = 1_000

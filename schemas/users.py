@@ -10,7 +10,9 @@ from msgspec import Meta
 
 from schemas.journal import NO_NUL_PATTERN, Out, Wire
 
-Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# Local part @ domain . tld, without spaces or control characters (NUL cannot be stored).
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+Email = Annotated[str, Meta(max_length=254, pattern=EMAIL_PATTERN)]
 
 
 class UserIn(Wire, kw_only=True):

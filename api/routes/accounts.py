@@ -37,7 +37,7 @@ async def get_accounts(
     limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.ACCOUNTS_PAGE_MAX)] = (
         limits.ACCOUNTS_PAGE_MAX
     ),
-    offset: Annotated[int, QueryParameter(name="offset", ge=0)] = 0,
+    offset: Annotated[int, QueryParameter(name="offset", ge=0, le=100_000)] = 0,
 ) -> AccountsOut:
     """The tenant's chart (standard SKR04/SKR03 accounts plus custom ones), by number."""
     async with ledger.pool.acquire() as conn:

@@ -14,6 +14,7 @@ from api.bootstrap import Ledger
 from api.responses import LedgerResponse
 from ledger.events import LEDGER_TOPICS
 from ledger.verify import verify_closings, verify_tenant
+from schemas import limits
 from schemas.audit import (
     AuditEventOut,
     AuditEventsOut,
@@ -68,7 +69,7 @@ async def audit_verify(
 async def audit_events(
     caller: NamedDependency[Caller],
     ledger: NamedDependency[Ledger],
-    after: Annotated[int, QueryParameter(ge=0)] = 0,
+    after: Annotated[int, QueryParameter(ge=0, le=limits.POSITION_MAX)] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=EVENTS_PAGE_MAX)] = 100,
     format: Annotated[Literal["json", "ndjson"], QueryParameter()] = "json",
 ) -> Response[AuditEventsOut]:

@@ -218,7 +218,10 @@ async def get_journal(
         QueryParameter(name="externalReference", max_length=500, pattern=NO_NUL_PATTERN),
     ] = None,
     after: Annotated[
-        int, QueryParameter(name="after", ge=0, description="Keyset: journal_number")
+        int,
+        QueryParameter(
+            name="after", ge=0, le=limits.POSITION_MAX, description="Keyset: journal_number"
+        ),
     ] = 0,
     limit: Annotated[int, QueryParameter(name="limit", ge=1, le=limits.JOURNAL_PAGE_MAX)] = (
         limits.JOURNAL_PAGE_DEFAULT
