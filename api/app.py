@@ -126,14 +126,19 @@ def provide_caller(request: Request, ledger: NamedDependency[Ledger]) -> Caller:
 
 
 async def check_request(request: Request) -> None:
-    """Before any route of /v1 and /api: no NUL character in the path or the query (text
-    with one cannot be stored or searched in PostgreSQL), and a JSON route refuses a body
-    declared as something else (415) instead of guessing.
+    """Before any route of /v1 and /api: no NUL character in the query (text with one cannot
+    be searched in PostgreSQL; paths are checked by their routes), and a JSON route refuses a
+    body declared as something else (415) instead of guessing.
 
     Async on purpose: Litestar runs a sync hook in a worker thread, a hop per request.
     """
-    if "\x00" in request.scope["path"] or b"%00" in request.scope["query_string"]:
-        raise ApiError("INVALID_INPUT", "The address contains a NUL character (%00).")
+    if b"%00" in request.scope["query_string"]:
+        names = sorted({name for name, value in request.query_params.multi_items() if "\x00" in value})
+        raise ApiError(
+            "INVALID_INPUT",
+            f"{', '.join(names) or 'The query'}: without the NUL character (U+0000).",
+            parameters=names,
+        )
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
     expects = getattr(data.kwarg_definition, "media_type", None) if data else None
     declared, _ = request.content_type

@@ -1,0 +1,253 @@
+"""Crash safety: the real server (`ledger serve` on its own embedded PostgreSQL) takes
+bookings from several client processes and is killed with SIGKILL mid-load — once the
+server, once the PostgreSQL server under it. After a restart (and the clients' retries of
+every request whose answer they never saw, with the same Idempotency-Key): every booking
+that got a 2xx is there exactly once, no intent is partial, journal numbers are gapless,
+`ledger verify` passes, and the read tables equal a rebuild from the events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from ledger.postgres import EmbeddedPostgres
+from projections.rebuild import rebuild
+from tests.integration.test_projections import dump_read_tables
+
+CLIENTS = 4
+LOAD_SECONDS = 1.5
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`ledger serve` in a process of its own, on the embedded PostgreSQL in `data_dir`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir.parent / "server.log"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "LEDGER_DATA_DIR": str(self.data_dir),
+            "LEDGER_PORT": str(self.port),
+            "LEDGER_RATE_LIMIT": "0",
+            "LEDGER_LOG_LEVEL": "warning",
+        }
+        env.pop("LEDGER_DATABASE_URL", None)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve"], env=env, stdout=log, stderr=log
+            )
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        pytest.fail("ledger serve did not come up:\n" + self.log.read_text()[-3000:])
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+
+    def key(self) -> str:
+        return re.search(r"export LEDGER_KEY=(ll_[0-9a-f]{64})", self.log.read_text())[1]
+
+
+def postmaster_pid(data_dir: Path) -> int:
+    return int((data_dir / "postmaster.pid").read_text().splitlines()[0])
+
+
+def client(url: str, key: str, name: str, out: str, seconds: float) -> None:
+    """Post bookings for `seconds`; record each idempotency key with what came back."""
+    answers = {}
+    deadline = time.monotonic() + seconds
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+        number = 0
+        while time.monotonic() < deadline:
+            number += 1
+            idempotency_key = f"{name}-{number}"
+            try:
+                response = http.post(
+                    "/v1/bookings",
+                    json=booking(number),
+                    headers={"Idempotency-Key": idempotency_key},
+                    timeout=5,
+                )
+                answers[idempotency_key] = response.status_code
+            except httpx.TransportError:
+                answers[idempotency_key] = None  # no answer: unknown whether it was booked
+                time.sleep(0.05)
+    Path(out).write_text(json.dumps(answers))
+
+
+def booking(number: int) -> dict:
+    cents = 100 + number
+    return {
+        "booking_date": "2026-03-15",
+        "description": f"Last {number}",
+        "lines": [
+            {
+                "account_number": "6815",
+                "debit": f"{cents // 100}.{cents % 100:02d}",
+                "tax_code": "VSt19",
+            },
+            {"account_number": "1800", "credit": f"{cents // 100}.{cents % 100:02d}"},
+        ],
+    }
+
+
+def load_while(server: Server, key: str, tmp: Path, round_: str, crash) -> dict[str, int | None]:
+    """Clients post while `crash()` strikes mid-load; their answers, merged."""
+    context = multiprocessing.get_context("spawn")
+    outs = [tmp / f"{round_}-{n}.json" for n in range(CLIENTS)]
+    workers = [
+        context.Process(
+            target=client,
+            args=(server.url, key, f"{round_}{n}", str(out), LOAD_SECONDS * 2),
+        )
+        for n, out in enumerate(outs)
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(LOAD_SECONDS)
+    crash()
+    for worker in workers:
+        worker.join(timeout=60)
+    answers = {}
+    for out in outs:
+        answers.update(json.loads(out.read_text()))
+    return answers
+
+
+def retry_unknown(server: Server, key: str, answers: dict[str, int | None]) -> None:
+    """Every request without an answer, again with its key: booked once, whatever happened."""
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as http:
+        for idempotency_key, status in answers.items():
+            if status is None or status >= 500:
+                number = int(idempotency_key.rsplit("-", 1)[1])
+                response = http.post(
+                    "/v1/bookings",
+                    json=booking(number),
+                    headers={"Idempotency-Key": idempotency_key},
+                )
+                assert response.status_code in (200, 201), response.text
+                answers[idempotency_key] = response.status_code
+
+
+async def check_books(url: str, answers: dict[str, int | None]) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        booked = {
+            row["idempotency_key"]: row["n"]
+            for row in await conn.fetch(
+                "select idempotency_key, count(*) as n from intents"
+                " where idempotency_key is not null group by idempotency_key"
+            )
+        }
+        acknowledged = {k for k, status in answers.items() if status in (200, 201)}
+        assert acknowledged <= set(booked), sorted(acknowledged - set(booked))[:5]
+        assert all(n == 1 for n in booked.values())
+        partial = await conn.fetch(
+            "select i.intent_id from intents i left join journal_lines l"
+            " on l.intent_id = i.intent_id group by i.intent_id, i.event_count"
+            " having count(l.journal_number) <> i.event_count"
+        )
+        assert partial == []
+        for tenant in await conn.fetch(
+            "select tenant_id, max(journal_number) as top, count(*) as n from journal_lines"
+            " group by tenant_id"
+        ):
+            assert tenant["top"] == tenant["n"], "journal numbers have a gap"
+        before = await dump_read_tables(conn)
+    finally:
+        await conn.close()
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+    try:
+        await rebuild(pool)
+    finally:
+        await pool.close()
+    conn = await asyncpg.connect(url)
+    try:
+        assert await dump_read_tables(conn) == before
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = Server(tmp_path / "data")
+    running.start()
+    yield running
+    running.stop()
+    database = EmbeddedPostgres(running.data_dir)
+    database.start()
+    database.stop()
+
+
+@pytest.mark.slow
+def test_nothing_acknowledged_is_lost_when_the_server_or_its_database_is_killed(
+    server: Server, tmp_path: Path
+):
+    key = server.key()
+
+    first = load_while(server, key, tmp_path, "server-kill", server.kill)
+    server.start()
+    retry_unknown(server, key, first)
+
+    def kill_postgres() -> None:
+        os.kill(postmaster_pid(server.data_dir), signal.SIGKILL)
+        time.sleep(0.5)
+        server.kill()
+
+    second = load_while(server, key, tmp_path, "postgres-kill", kill_postgres)
+    server.start()
+    retry_unknown(server, key, second)
+    server.stop()
+
+    answers = {**first, **second}
+    assert sum(1 for s in answers.values() if s in (200, 201)) > 20  # there was load
+    assert any(s is None for s in first.values())  # the kill struck mid-load
+    verify = subprocess.run(
+        [sys.executable, "-m", "api.cli", "verify"],
+        env={**os.environ, "LEDGER_DATA_DIR": str(server.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    database = EmbeddedPostgres(server.data_dir)
+    url = database.start()
+    try:
+        asyncio.run(check_books(url, answers))
+    finally:
+        database.stop()
