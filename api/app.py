@@ -133,7 +133,8 @@ async def check_request(request: Request) -> None:
     Async on purpose: Litestar runs a sync hook in a worker thread, a hop per request.
     """
     if b"%00" in request.scope["query_string"]:
-        names = sorted({name for name, value in request.query_params.multi_items() if "\x00" in value})
+        pairs = request.query_params.multi_items()
+        names = sorted({name for name, value in pairs if "\x00" in value})
         raise ApiError(
             "INVALID_INPUT",
             f"{', '.join(names) or 'The query'}: without the NUL character (U+0000).",
