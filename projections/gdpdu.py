@@ -19,12 +19,12 @@ from uuid import UUID
 import asyncpg
 from lxml import etree
 
+from projections.exports.spreadsheet_safe import neutralised
+
 DTD_NAME: Final = "gdpdu-01-08-2002.dtd"
 INDEX_NAME: Final = "index.xml"
 CURSOR_PREFETCH: Final = 2_000
 DATE_FORMAT: Final = "DD.MM.YYYY"
-# Text a spreadsheet would run as a formula gets an apostrophe in front (CSV injection).
-FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 
 Kind = Literal["numeric", "amount", "date", "text"]
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
@@ -241,9 +241,7 @@ def _field(value: Any, kind: Kind) -> str:
     if kind == "numeric":
         return str(value)
     text = _timestamp(value) if isinstance(value, datetime) else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    return '"' + text.replace('"', '""') + '"'
+    return '"' + neutralised(text).replace('"', '""') + '"'
 
 
 def _timestamp(moment: datetime) -> str:

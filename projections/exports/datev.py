@@ -31,6 +31,7 @@ from ledger.datev_columns import (
 from ledger.datev_tax import AUTOMATIC_TAX_CODES
 from ledger.tax import TaxCode
 from projections.exports.datev_rows import DatevRow, ExportLine, ExportRules, rows_of_intent
+from projections.exports.spreadsheet_safe import neutralised
 
 ROWS_PER_FILE_MAX: Final = 99_999
 BELEGFELD_PATTERN: Final = "^[A-Za-z0-9$&%*+/_-]{0,36}$"  # formats.md §1.4, field 11
@@ -417,8 +418,8 @@ def _quoted(text: str) -> str:
 
 
 def _cp1252(text: str) -> str:
-    """Free text as Windows-1252 can carry it: other characters become '?'."""
-    return text.encode("cp1252", errors="replace").decode("cp1252")
+    """Free text as Windows-1252 can carry it (other characters become '?'), never a formula."""
+    return neutralised(text.encode("cp1252", errors="replace").decode("cp1252"))
 
 
 def _amount(cents: int) -> str:

@@ -195,3 +195,17 @@ async def test_lines_of_a_hard_locked_period_are_exported_festgeschrieben(tenant
     [row] = records((await export(tenant)).content)[2:]
 
     assert row[113] == "1"
+
+
+async def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(tenant: Tenant):
+    await datev_ready(tenant)
+    await post(
+        tenant,
+        ("6855", "debit", "4.90"),
+        ("1800", "credit", "4.90"),
+        description='=HYPERLINK("http://x.test")',
+    )
+
+    [row] = records((await export(tenant)).content)[2:]
+
+    assert unquote(row[13]) == "'=HYPERLINK(\"\"http://x.test\"\")"
