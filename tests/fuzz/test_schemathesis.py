@@ -11,59 +11,27 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.integration.test_chain import run_cli
+from tests.serving import Server
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 EXAMPLES = os.environ.get("LEDGER_FUZZ_EXAMPLES", "5")
 SEED = os.environ.get("LEDGER_FUZZ_SEED", "20261122")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def server(fresh_database_url: str, tmp_path: Path) -> Iterator[str]:
-    """`ledger serve` on a database of its own; the rate limit off (the load is the point)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "LEDGER_DATABASE_URL": fresh_database_url,
-        "LEDGER_PORT": str(port),
-        "LEDGER_RATE_LIMIT": "0",
-        "LEDGER_LOG_LEVEL": "warning",
-    }
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve"], env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("ledger serve did not come up: " + (tmp_path / "server.log").read_text())
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    running = Server(tmp_path / "unused", tmp_path / "server.log", fresh_database_url)
+    running.start()
+    yield running.url
+    running.stop()
 
 
 def test_no_generated_request_gets_a_500_or_an_undocumented_answer(

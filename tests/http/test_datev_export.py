@@ -208,4 +208,4 @@ async def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(tenant: 
 
     [row] = records((await export(tenant)).content)[2:]
 
-    assert unquote(row[13]) == "'=HYPERLINK(\"\"http://x.test\"\")"
+    assert unquote(row[13]) == '\'=HYPERLINK(""http://x.test"")'

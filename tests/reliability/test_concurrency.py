@@ -21,7 +21,7 @@ import pytest
 
 from ledger.postgres import EmbeddedPostgres
 from tests.reliability import load_client
-from tests.reliability.test_crash import Server
+from tests.serving import Server
 
 TENANTS = 4
 CLIENT_THREADS = 8
@@ -44,10 +44,9 @@ def cli(data_dir: Path, *args: str) -> str:
 
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[tuple[Server, Server]]:
-    first = Server(tmp_path / "data")
+    first = Server(tmp_path / "data", tmp_path / "server-1.log")
     first.start()
-    second = Server(tmp_path / "data")  # attaches to the same embedded PostgreSQL
-    second.log = tmp_path / "server-2.log"
+    second = Server(tmp_path / "data", tmp_path / "server-2.log")  # the same PostgreSQL
     second.start()
     yield first, second
     second.stop()

@@ -11,9 +11,7 @@ import asyncio
 import json
 import multiprocessing
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,60 +26,10 @@ from ledger.postgres import EmbeddedPostgres
 from projections.rebuild import rebuild
 from tests.integration.test_projections import dump_read_tables
 from tests.reliability import load_client
+from tests.serving import Server
 
 CLIENTS = 4
 LOAD_SECONDS = 1.5
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`ledger serve` in a process of its own, on the embedded PostgreSQL in `data_dir`."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-        self.log = data_dir.parent / "server.log"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "LEDGER_DATA_DIR": str(self.data_dir),
-            "LEDGER_PORT": str(self.port),
-            "LEDGER_RATE_LIMIT": "0",
-            "LEDGER_LOG_LEVEL": "warning",
-        }
-        env.pop("LEDGER_DATABASE_URL", None)
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "api.cli", "serve"], env=env, stdout=log, stderr=log
-            )
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        pytest.fail("ledger serve did not come up:\n" + self.log.read_text()[-3000:])
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=60)
-
-    def key(self) -> str:
-        return re.search(r"export LEDGER_KEY=(ll_[0-9a-f]{64})", self.log.read_text())[1]
 
 
 def postmaster_pid(data_dir: Path) -> int:
@@ -174,7 +122,7 @@ async def check_books(url: str, answers: dict[str, int | None]) -> None:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    running = Server(tmp_path / "data")
+    running = Server(tmp_path / "data", tmp_path / "server.log")
     running.start()
     yield running
     running.stop()
