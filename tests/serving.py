@@ -22,6 +22,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def postmaster_pid(data_dir: Path) -> int:
+    """The embedded PostgreSQL's main process, as it wrote it into its data directory."""
+    return int((data_dir / "postmaster.pid").read_text().splitlines()[0])
+
+
+def process_is_gone(pid: int) -> bool:
+    """No such process, or only its zombie (exited, not yet reaped by its parent)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 class Server:
     """On the embedded PostgreSQL in `data_dir`, or on `database_url` when given; the rate
     limit off (the load is the point), its output in `log`."""

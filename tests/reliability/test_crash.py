@@ -26,14 +26,10 @@ from ledger.postgres import EmbeddedPostgres
 from projections.rebuild import rebuild
 from tests.integration.test_projections import dump_read_tables
 from tests.reliability import load_client
-from tests.serving import Server
+from tests.serving import Server, postmaster_pid
 
 CLIENTS = 4
 LOAD_SECONDS = 1.5
-
-
-def postmaster_pid(data_dir: Path) -> int:
-    return int((data_dir / "postmaster.pid").read_text().splitlines()[0])
 
 
 def load_while(server: Server, key: str, tmp: Path, round_: str, crash) -> dict[str, int | None]:
