@@ -1219,7 +1219,18 @@ class BalanceTotals:
             sums[2] += delta.line_count
 
     def deltas(self) -> list[BalanceDelta]:
-        return [BalanceDelta(*key, *sums) for key, sums in sorted(self._sums.items())]
+        """In key order (upserts lock rows in one order, so concurrent writers cannot
+        deadlock); the tenant compared by its integer, which orders as the UUID does without
+        UUID's Python-level comparisons."""
+        return [
+            BalanceDelta(*key, *sums)
+            for key, sums in sorted(self._sums.items(), key=_tenant_as_int)
+        ]
+
+
+def _tenant_as_int(item: tuple[tuple[UUID, str, date, str], list[int]]) -> tuple:
+    (tenant_id, account_number, booking_date, period), _ = item
+    return tenant_id.int, account_number, booking_date, period
 
 
 def merge_deltas(deltas: Iterable[BalanceDelta]) -> list[BalanceDelta]:

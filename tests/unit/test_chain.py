@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -35,7 +36,7 @@ from ledger.chain import (
     timestamp_text,
     verify_chain,
 )
-from ledger.events import Actor, BookingPosted, Fx, JournalLine
+from ledger.events import LINE_ID_NAMESPACE, Actor, BookingPosted, Fx, JournalLine, line_id_for
 
 TENANT_ID = UUID("6f1c1d6e-4a53-4d57-9a8e-0d5e3b0c1a01")
 PURCHASE_ID = UUID("0b5a3f5e-8c39-4a5f-b7e2-51f7a3c9d002")
@@ -253,6 +254,25 @@ def test_times_in_the_hash_are_utc_with_microseconds_and_z(moment: datetime, tex
     assert timestamp_text(moment) == text
 
 
+@given(
+    st.datetimes(
+        min_value=datetime(2, 1, 1),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=11, minutes=30))]
+        ),
+    )
+)
+def test_every_time_is_spelled_as_strftime_would(moment: datetime) -> None:
+    expected = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert timestamp_text(moment) == expected
+
+
+@given(intent_id=st.uuids(), journal_number=st.integers(min_value=1, max_value=10**15))
+def test_a_line_id_is_the_uuid5_of_its_intent_and_number(intent_id: UUID, journal_number: int):
+    name = f"{intent_id}:{journal_number}"
+    assert line_id_for(intent_id, journal_number) == uuid.uuid5(LINE_ID_NAMESPACE, name)
+
+
 # --- verification ------------------------------------------------------------------------------
 
 
@@ -381,6 +401,7 @@ def test_a_deleted_line_is_reported_at_the_missing_journal_number() -> None:
     fx_amount=st.none() | st.decimals(min_value=0, max_value=10**6, places=3),
 )
 @example(description="\n", reference="R-1\n", metadata=None, tax_code=None, fx_amount=None)
+@example(description="{0} {}", reference="}{", metadata={"{1}": "{"}, tax_code=None, fx_amount=None)
 def test_fast_canonical_form_equals_the_definition_byte_for_byte(
     description, reference, metadata, tax_code, fx_amount
 ):
