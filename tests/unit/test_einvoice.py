@@ -38,6 +38,22 @@ def zugferd_pdf(xml: bytes) -> bytes:
     return generate_from_binary(page.getvalue(), xml, check_xsd=False)
 
 
+# The XRechnung test suite's invoice 01.01a, the same in both syntaxes.
+XRECHNUNG_01_01A = (
+    "380",
+    "123456XX",
+    date(2016, 4, 4),
+    None,
+    "EUR",
+    "04011000-12345-03",
+    ("[Seller name]", "DE 123456789", None, "[Seller city]"),
+    ("[Buyer name]", None, "[Buyer identifier]"),
+    (("S", "7", "314.86", "22.04"),),
+    ("314.86", "314.86", "22.04", "336.9", None, "336.9"),
+    ("DE79000000001234567890",),
+    2,
+)
+
 # (file, syntax, profile, type, number, issued, due, currency, buyer reference,
 #  seller (name, vat id, tax number, address), buyer (name, vat id, identifier),
 #  vat breakdown, totals (line, basis, tax, grand, prepaid, due), ibans, line count)
@@ -46,35 +62,13 @@ SAMPLES = [
         "xrechnung-01.01a-INVOICE_ubl.xml",
         "ubl",
         "xrechnung",
-        "380",
-        "123456XX",
-        date(2016, 4, 4),
-        None,
-        "EUR",
-        "04011000-12345-03",
-        ("[Seller name]", "DE 123456789", None, "[Seller city]"),
-        ("[Buyer name]", None, "[Buyer identifier]"),
-        (("S", "7", "314.86", "22.04"),),
-        ("314.86", "314.86", "22.04", "336.9", None, "336.9"),
-        ("DE79000000001234567890",),
-        2,
+        *XRECHNUNG_01_01A,
     ),
     (
         "xrechnung-01.01a-INVOICE_uncefact.xml",
         "cii",
         "xrechnung",
-        "380",
-        "123456XX",
-        date(2016, 4, 4),
-        None,
-        "EUR",
-        "04011000-12345-03",
-        ("[Seller name]", "DE 123456789", None, "[Seller city]"),
-        ("[Buyer name]", None, "[Buyer identifier]"),
-        (("S", "7", "314.86", "22.04"),),
-        ("314.86", "314.86", "22.04", "336.9", None, "336.9"),
-        ("DE79000000001234567890",),
-        2,
+        *XRECHNUNG_01_01A,
     ),
     (
         "zugferd_2p1_EN16931_Einfach.xml",
