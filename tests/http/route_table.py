@@ -59,7 +59,11 @@ def _routes() -> tuple[tuple[Route, ...], tuple[str, ...]]:
                 Route(method=method, path=route.path_format, handler=handler)
                 for method in sorted(handler.http_methods)
             )
-    return tuple(routes), tuple(auto_options_paths)
+    # Sorted: the app's handlers come in set order, and test ids must not depend on it.
+    return (
+        tuple(sorted(routes, key=lambda route: (route.path, route.method))),
+        tuple(sorted(auto_options_paths)),
+    )
 
 
 ALL_ROUTES, AUTO_OPTIONS_PATHS = _routes()
